@@ -1,0 +1,119 @@
+"""Bearer-token authentication for the Croissant API as an ``httpx.Auth``."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import AsyncGenerator, Callable, Generator
+
+import httpx
+
+from ..errors import AuthError, RequestInfo
+from .responses import error_from_response
+
+
+class CroissantAuth(httpx.Auth):
+    """Asks ``POST {base}/token`` for a token, caches it, refreshes it once on a 401.
+
+    The token is renewed when less than ``refresh_margin`` of its lifetime is left (at most
+    60 s), so a long build never sends an expired token. Concurrent requests share one
+    token request: a lock is held while it is fetched. Neither the secret nor the token
+    appears in ``repr`` or in any error message.
+    """
+
+    requires_response_body = True
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        token_url: str,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        refresh_margin: float = 0.1,
+    ) -> None:
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._token_url = token_url
+        self._clock = clock
+        self._refresh_margin = refresh_margin
+        self._token: str | None = None
+        self._renew_at = 0.0
+        self.token_requests = 0
+        self._thread_lock = threading.Lock()
+        self._async_lock: asyncio.Lock | None = None
+
+    def __repr__(self) -> str:
+        return f"CroissantAuth(client_id={self._client_id!r}, client_secret='***', token_url={self._token_url!r})"
+
+    # -- shared, I/O-free pieces -------------------------------------------------------
+    def _needs_token(self, rejected: str | None) -> bool:
+        if self._token is None or self._clock() >= self._renew_at:
+            return True
+        return rejected is not None and rejected == self._token
+
+    def _token_request(self) -> httpx.Request:
+        return httpx.Request(
+            "POST",
+            self._token_url,
+            json={"clientId": self._client_id, "clientSecret": self._client_secret},
+        )
+
+    def _store(self, response: httpx.Response) -> None:
+        info = RequestInfo("POST", httpx.URL(self._token_url).path)
+        self.token_requests += 1
+        if response.status_code != 200:
+            error = error_from_response(response, info)
+            if isinstance(error, AuthError):
+                raise AuthError(
+                    f"the client id/secret were refused ({error.message}); "
+                    "check CROISSANT_CLIENT_ID and CROISSANT_CLIENT_SECRET for this environment",
+                    request=info,
+                    status=response.status_code,
+                )
+            raise error
+        try:
+            body = response.json()
+            token = str(body["access_token"])
+            lifetime = float(body.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AuthError("the token endpoint answered without an access_token", request=info, status=200) from exc
+        self._token = token
+        self._renew_at = self._clock() + lifetime - min(60.0, lifetime * self._refresh_margin)
+
+    def _authorize(self, request: httpx.Request) -> str:
+        assert self._token is not None
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return self._token
+
+    # -- drivers -----------------------------------------------------------------------
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        rejected: str | None = None
+        for attempt in range(2):
+            with self._thread_lock:
+                if self._needs_token(rejected):
+                    token_response = yield self._token_request()
+                    token_response.read()
+                    self._store(token_response)
+                used = self._authorize(request)
+            response = yield request
+            if response.status_code != 401 or attempt == 1:
+                return
+            rejected = used
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if self._async_lock is None:
+            self._async_lock = asyncio.Lock()
+        rejected: str | None = None
+        for attempt in range(2):
+            async with self._async_lock:
+                if self._needs_token(rejected):
+                    token_response = yield self._token_request()
+                    await token_response.aread()
+                    self._store(token_response)
+                used = self._authorize(request)
+            response = yield request
+            if response.status_code != 401 or attempt == 1:
+                return
+            rejected = used

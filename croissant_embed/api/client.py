@@ -1,0 +1,203 @@
+"""Croissant Retailer API clients: async for bulk work, sync for one-off calls.
+
+Both faces share the endpoint definitions (:class:`_Endpoints`), the retry loop
+(:mod:`.retry`), the error mapping (:mod:`.responses`) and the auth (:mod:`.auth`); each
+only executes the steps of an operation with its own kind of I/O.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ..errors import ApiError, DataError
+from .auth import CroissantAuth
+from .retry import Call, Operation, RetryPolicy, Sleep, run
+from .responses import error_from_transport
+from .types import CartPayload, ProductPayload
+
+USER_AGENT = "croissant-embed"
+
+
+def path_segment(value: str, *, what: str = "id") -> str:
+    """``value`` percent-encoded as exactly one path segment.
+
+    Everything but unreserved characters is encoded; a segment of dots only (``.``, ``..``)
+    is encoded too, because URL normalisation would otherwise remove it from the path.
+    """
+    if not isinstance(value, str) or value == "":
+        raise DataError(f"the {what} must be a non-empty string, not {value!r}", field=what)
+    if set(value) == {"."}:
+        return "%2E" * len(value)
+    return quote(value, safe="")
+
+
+class _Endpoints:
+    """The API's endpoints, written once for both clients (``_perform`` differs)."""
+
+    def _perform(self, operation: Operation) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def put_product(self, product_id: str, payload: ProductPayload) -> Any:
+        """Create or update a product (``PUT /products/{id}``)."""
+        return self._perform(Operation(Call("PUT", f"/products/{path_segment(product_id, what='product id')}", payload)))
+
+    def get_product(self, product_id: str) -> Any:
+        """The product as Croissant holds it (``GET /products/{id}``)."""
+        return self._perform(Operation(Call("GET", f"/products/{path_segment(product_id, what='product id')}")))
+
+    def create_cart(self, cart: CartPayload) -> Any:
+        """Report a paid order (``POST /carts``); never creates the same cart twice."""
+        cart_path = f"/carts/{path_segment(cart.get('id', ''), what='cart id')}"
+        return self._perform(Operation(Call("POST", "/carts", cart), verify=Call("GET", cart_path)))
+
+    def get_cart(self, cart_id: str) -> Any:
+        """The cart with its buyback values (``GET /carts/{id}``)."""
+        return self._perform(Operation(Call("GET", f"/carts/{path_segment(cart_id, what='cart id')}")))
+
+    def fulfill_cart(self, cart_id: str) -> Any:
+        """Mark the order shipped (``POST /carts/{id}/fulfill``)."""
+        return self._perform(Operation(Call("POST", f"/carts/{path_segment(cart_id, what='cart id')}/fulfill")))
+
+    def cancel_cart(self, cart_id: str) -> Any:
+        """Mark the order cancelled (``POST /carts/{id}/cancel``)."""
+        return self._perform(Operation(Call("POST", f"/carts/{path_segment(cart_id, what='cart id')}/cancel")))
+
+
+def _auth(base_url: str, client_id: str, client_secret: str) -> CroissantAuth:
+    return CroissantAuth(client_id, client_secret, base_url.rstrip("/") + "/token")
+
+
+def _http_options(base_url: str, timeout: float) -> dict[str, Any]:
+    return {
+        "base_url": base_url.rstrip("/"),
+        "timeout": httpx.Timeout(timeout),
+        "headers": {"User-Agent": USER_AGENT},
+        "follow_redirects": False,
+    }
+
+
+class CroissantClient(_Endpoints):
+    """Synchronous client for one-off calls (CLI, checkout handlers)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        client_id: str,
+        client_secret: str,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 10.0,
+        retry: RetryPolicy = RetryPolicy(),
+        rng: random.Random | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.auth = _auth(base_url, client_id, client_secret)
+        self._retry = retry
+        self._rng = rng or random.Random()
+        self._http = httpx.Client(auth=self.auth, transport=transport, **_http_options(base_url, timeout))
+
+    def __repr__(self) -> str:
+        return f"CroissantClient(base_url={self.base_url!r}, auth={self.auth!r})"
+
+    def __enter__(self) -> CroissantClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def _perform(self, operation: Operation) -> Any:
+        steps = run(operation, self._retry, self._rng)
+        outcome: Any = None
+        try:
+            while True:
+                step = steps.send(outcome)
+                if isinstance(step, Sleep):
+                    time.sleep(step.seconds)
+                    outcome = None
+                else:
+                    outcome = self._send(step)
+        except StopIteration as done:
+            return done.value
+
+    def _send(self, call: Call) -> httpx.Response | ApiError:
+        try:
+            response = self._http.request(call.method, call.path, json=call.json)
+        except httpx.TransportError as exc:
+            return error_from_transport(exc, call.info)
+        except ApiError as exc:  # raised by the auth flow for the token request
+            return exc
+        return response
+
+
+class AsyncCroissantClient(_Endpoints):
+    """Asynchronous client for bulk work; at most ``max_concurrency`` calls in flight."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        client_id: str,
+        client_secret: str,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 10.0,
+        retry: RetryPolicy = RetryPolicy(),
+        max_concurrency: int = 16,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.auth = _auth(base_url, client_id, client_secret)
+        self._retry = retry
+        self._rng = rng or random.Random()
+        self._max_concurrency = max_concurrency
+        self._slots: asyncio.Semaphore | None = None
+        limits = httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency)
+        self._http = httpx.AsyncClient(auth=self.auth, transport=transport, limits=limits, **_http_options(base_url, timeout))
+
+    def __repr__(self) -> str:
+        return f"AsyncCroissantClient(base_url={self.base_url!r}, auth={self.auth!r})"
+
+    async def __aenter__(self) -> AsyncCroissantClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def _perform(self, operation: Operation) -> Any:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._max_concurrency)
+        steps = run(operation, self._retry, self._rng)
+        outcome: Any = None
+        try:
+            while True:
+                step = steps.send(outcome)
+                if isinstance(step, Sleep):
+                    await asyncio.sleep(step.seconds)
+                    outcome = None
+                else:
+                    async with self._slots:
+                        outcome = await self._send(step)
+        except StopIteration as done:
+            return done.value
+
+    async def _send(self, call: Call) -> httpx.Response | ApiError:
+        try:
+            response = await self._http.request(call.method, call.path, json=call.json)
+        except httpx.TransportError as exc:
+            return error_from_transport(exc, call.info)
+        except ApiError as exc:  # raised by the auth flow for the token request
+            return exc
+        return response

@@ -1,0 +1,76 @@
+"""Turning HTTP answers and transport failures into the package's typed errors."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+import httpx
+
+from ..errors import (
+    ApiError,
+    AuthError,
+    ConflictError,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+    RequestInfo,
+    ServerError,
+    ValidationError,
+)
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment is None:
+        return None
+    return max(0.0, moment.timestamp() - (time.time() if now is None else now))
+
+
+def server_message(response: httpx.Response) -> str:
+    """The ``message`` of a JSON error body, else a short excerpt of the body."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return text[:200] if text else response.reason_phrase or "no message"
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return body["message"]
+    return str(body)[:200]
+
+
+def error_from_response(response: httpx.Response, request: RequestInfo) -> ApiError:
+    """The typed error for a non-success answer."""
+    status = response.status_code
+    message = server_message(response)
+    if status in (401, 403):
+        return AuthError(message, request=request, status=status)
+    if status == 404:
+        return NotFoundError(message, request=request, status=status)
+    if status in (400, 422):
+        return ValidationError(message, request=request, status=status)
+    if status == 409:
+        return ConflictError(message, request=request, status=status)
+    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    if status == 429:
+        return RateLimitedError(message, request=request, status=status, retry_after=retry_after)
+    if status >= 500:
+        return ServerError(message, request=request, status=status, retry_after=retry_after)
+    return ApiError(message, request=request, status=status)
+
+
+def error_from_transport(exc: httpx.TransportError, request: RequestInfo) -> NetworkError:
+    """The typed error for a request that got no answer."""
+    never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+    kind = type(exc).__name__
+    detail = str(exc) or "no detail"
+    return NetworkError(f"{kind}: {detail}", request=request, sent=not never_sent)

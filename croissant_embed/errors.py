@@ -1,0 +1,168 @@
+"""Every exception croissant-embed raises, in one tree.
+
+    CroissantError                 base of everything raised by this package
+    +-- ConfigError                settings invalid; carries every problem found
+    +-- SiteError                  a page or the site folder cannot be read or written
+    +-- DataError                  product or order data invalid (page, product id, field)
+    +-- PlanError                  the sync cannot go ahead (duplicate ids, no products, ...)
+    +-- ApiError                   a Croissant API call failed (method, path, status, message)
+        +-- AuthError              401/403, or the token endpoint refused the credentials
+        +-- NotFoundError          404
+        +-- ValidationError        400/422: the server rejected the body
+        +-- ConflictError          409: the request clashes with the resource's state
+        +-- RateLimitedError       429 (retryable; carries Retry-After)
+        +-- ServerError            5xx (retryable)
+        +-- NetworkError           timeout, refused or dropped connection (retryable)
+
+Messages never contain a client secret or an access token: the API layer builds them from
+the method, the path and the server's ``message`` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CroissantError(Exception):
+    """Base class of every error raised by croissant-embed."""
+
+
+class ConfigError(CroissantError):
+    """Settings are invalid; ``problems`` lists each one with its fix."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("invalid configuration:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class SiteError(CroissantError):
+    """A page or the site folder cannot be read or written."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class DataError(CroissantError):
+    """Product or order data is invalid; names the page, the product and the field."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        page: str | None = None,
+        product_id: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.page = page
+        self.product_id = product_id
+        self.field = field
+        self.reason = message
+        where = ", ".join(
+            part
+            for part in (
+                f"page {page}" if page else "",
+                f"product {product_id!r}" if product_id else "",
+                f"field {field!r}" if field else "",
+            )
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class PlanError(CroissantError):
+    """The sync cannot go ahead as planned."""
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    """What an API error says about the request that failed (never its headers)."""
+
+    method: str
+    path: str
+
+
+class ApiError(CroissantError):
+    """A Croissant API call failed."""
+
+    retryable = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: RequestInfo | None = None,
+        status: int | None = None,
+    ) -> None:
+        self.message = message
+        self.request = request
+        self.status = status
+        prefix = f"{request.method} {request.path}" if request else "Croissant API"
+        status_part = f" -> {status}" if status is not None else ""
+        super().__init__(f"{prefix}{status_part}: {message}")
+
+
+class AuthError(ApiError):
+    """The credentials or the token were refused (401/403)."""
+
+
+class NotFoundError(ApiError):
+    """The resource does not exist (404)."""
+
+
+class ValidationError(ApiError):
+    """The server rejected the request body (400/422)."""
+
+
+class ConflictError(ApiError):
+    """The request clashes with the resource's current state (409)."""
+
+
+class RateLimitedError(ApiError):
+    """Too many requests (429); ``retry_after`` is the server's hint in seconds, if any."""
+
+    retryable = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: RequestInfo | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, request=request, status=status)
+
+
+class ServerError(ApiError):
+    """The server failed (5xx)."""
+
+    retryable = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: RequestInfo | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, request=request, status=status)
+
+
+class NetworkError(ApiError):
+    """No answer was seen: timeout, refused or dropped connection.
+
+    ``sent`` is False only when the request certainly never reached the server (connection
+    refused), so a non-idempotent call may be retried without checking first.
+    """
+
+    retryable = True
+
+    def __init__(
+        self, message: str, *, request: RequestInfo | None = None, sent: bool = True
+    ) -> None:
+        self.sent = sent
+        super().__init__(message, request=request)
