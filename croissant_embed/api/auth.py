@@ -53,14 +53,16 @@ class CroissantAuth(httpx.Auth):
             return True
         return rejected is not None and rejected == self._token
 
-    def _token_request(self) -> httpx.Request:
+    def token_request(self) -> httpx.Request:
+        """The ``POST /token`` request (JSON body, as the API documents)."""
         return httpx.Request(
             "POST",
             self._token_url,
             json={"clientId": self._client_id, "clientSecret": self._client_secret},
         )
 
-    def _store(self, response: httpx.Response) -> None:
+    def accept_token(self, response: httpx.Response) -> None:
+        """Keep the token of a ``/token`` answer, or raise the error it carries."""
         info = RequestInfo("POST", httpx.URL(self._token_url).path)
         self.token_requests += 1
         if response.status_code != 200:
@@ -93,9 +95,9 @@ class CroissantAuth(httpx.Auth):
         for attempt in range(2):
             with self._thread_lock:
                 if self._needs_token(rejected):
-                    token_response = yield self._token_request()
+                    token_response = yield self.token_request()
                     token_response.read()
-                    self._store(token_response)
+                    self.accept_token(token_response)
                 used = self._authorize(request)
             response = yield request
             if response.status_code != 401 or attempt == 1:
@@ -109,9 +111,9 @@ class CroissantAuth(httpx.Auth):
         for attempt in range(2):
             async with self._async_lock:
                 if self._needs_token(rejected):
-                    token_response = yield self._token_request()
+                    token_response = yield self.token_request()
                     await token_response.aread()
-                    self._store(token_response)
+                    self.accept_token(token_response)
                 used = self._authorize(request)
             response = yield request
             if response.status_code != 401 or attempt == 1:

@@ -115,6 +115,15 @@ class CroissantClient(_Endpoints):
         """Close the connection pool."""
         self._http.close()
 
+    def check_credentials(self) -> None:
+        """Ask for a token now; AuthError when the credentials are refused."""
+        try:
+            response = self._http.send(self.auth.token_request(), auth=httpx.Auth())
+            response.read()
+        except httpx.TransportError as exc:
+            raise error_from_transport(exc, Call("POST", "/token").info) from exc
+        self.auth.accept_token(response)
+
     def _perform(self, operation: Operation) -> Any:
         steps = run(operation, self._retry, self._rng)
         outcome: Any = None
@@ -162,6 +171,11 @@ class AsyncCroissantClient(_Endpoints):
         self._slots: asyncio.Semaphore | None = None
         limits = httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency)
         self._http = httpx.AsyncClient(auth=self.auth, transport=transport, limits=limits, **_http_options(base_url, timeout))
+
+    @property
+    def max_concurrency(self) -> int:
+        """How many calls may be in flight at once."""
+        return self._max_concurrency
 
     def __repr__(self) -> str:
         return f"AsyncCroissantClient(base_url={self.base_url!r}, auth={self.auth!r})"

@@ -1,0 +1,162 @@
+"""Extract stage: one page's text in, its product (or why it has none) and anchors out.
+
+Pure: no file or network access, so pages can be analysed in parallel worker processes.
+Sources are read in priority order and the first that names a value wins per field:
+attributes, JSON-LD, microdata, OpenGraph, Snipcart, then configured CSS capture.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .candidates import FIELDS, Candidate, SourceResult
+from .markup import from_attributes, from_capture, from_opengraph, from_snipcart, meta_tags
+from .normalise import Product, normalise, page_url
+from .placement import POSITIONS, has_component, head_offset, marker_offset, selector_offset, visible_price
+from .prices import PriceError, format_minor
+from .scan import Html
+from .structured import from_jsonld, from_microdata
+
+__all__ = ["ExtractOptions", "PageAnalysis", "Product", "analyse_page", "page_url", "POSITIONS", "PriceError"]
+
+Status = Literal["product", "not-product", "invalid"]
+_DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
+_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|<%|\{\$")
+_IGNORE = re.compile(r"data-croissant-ignore", re.I)
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """The settings extraction and placement depend on (picklable, hashable)."""
+
+    base_url: str | None = None
+    default_currency: str | None = None
+    capture: tuple[tuple[str, str], ...] = ()
+    placement_selector: str | None = None
+    placement_position: str = "after"
+    checkout_selector: str | None = None
+
+
+@dataclass(frozen=True)
+class PageAnalysis:
+    """What a page holds and where snippets go (offsets into the page's clean text)."""
+
+    status: Status
+    reason: str = ""
+    product: Product | None = None
+    product_id: str | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    head_at: int | None = None
+    pdp_at: int | None = None
+    checkout_at: int | None = None
+
+
+def _merge(results: list[SourceResult]) -> tuple[dict[str, Any], dict[str, str], str | None]:
+    """Fields and their sources, or a reason this is not one product's page."""
+    chosen: Candidate | None = None
+    fields: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for result in results:
+        distinct = result.distinct()
+        if not distinct:
+            continue
+        if chosen is None:
+            if len(distinct) > 1:
+                return {}, {}, f"listing: {len(distinct)} products in {result.source}"
+            chosen = distinct[0]
+            matching = distinct
+        else:
+            chosen_id = fields.get("id")
+            matching = [c for c in distinct if c.fields.get("id") and c.fields["id"] == chosen_id]
+            if not matching and len(distinct) == 1 and not distinct[0].fields.get("id"):
+                matching = distinct
+        for candidate in matching[:1]:
+            for name in FIELDS:
+                value = candidate.fields.get(name)
+                if name not in fields and value is not None and value != "":
+                    fields[name] = value
+                    sources[name] = candidate.source
+                elif name == "price" and name not in fields and value == "":
+                    fields.setdefault("_empty_price", True)
+    return fields, sources, None
+
+
+def analyse_page(text: str, rel_path: str, options: ExtractOptions) -> PageAnalysis:
+    """Analyse one page (text already stripped of earlier insertions)."""
+    if not _DOCUMENT.search(text, 0, 4096) and not _DOCUMENT.search(text):
+        return PageAnalysis("not-product", "fragment without a document")
+    page = Html(text)
+    meta = meta_tags(page)
+    if "refresh" in meta:
+        return PageAnalysis("not-product", "redirect stub")
+    if next(page.tags_matching(_IGNORE), None) is not None:
+        return PageAnalysis("not-product", "opted out with data-croissant-ignore")
+    results = [
+        from_attributes(page),
+        from_jsonld(page),
+        from_microdata(page),
+        from_opengraph(meta),
+        from_snipcart(page, options.default_currency),
+    ]
+    warnings = [w for r in results for w in r.warnings]
+    fields, sources, listing = _merge(results)
+    if listing:
+        return PageAnalysis("not-product", listing, warnings=tuple(warnings))
+    if options.capture:
+        missing = {name for name in FIELDS if name not in fields}
+        captured = from_capture(page, dict(options.capture), missing)
+        if captured.candidates and (fields or {"id", "price"} <= set(captured.candidates[0].fields)):
+            for name, value in captured.candidates[0].fields.items():
+                fields.setdefault(name, value)
+                sources.setdefault(name, "capture")
+    empty_price = fields.pop("_empty_price", False)
+    if not fields:
+        return PageAnalysis("not-product", "no product data")
+    if any(_TEMPLATE_SYNTAX.search(str(fields.get(name, ""))) for name in ("id", "name", "price")):
+        return PageAnalysis("not-product", "unrendered template syntax in the product data")
+    if empty_price and not (fields.get("id") and fields.get("name")):
+        return PageAnalysis("not-product", "template with an empty price")
+    raw_id = str(fields["id"]).strip() if fields.get("id") is not None else None
+    product, problems = normalise(
+        fields, sources, rel_path=rel_path, base_url=options.base_url, default_currency=options.default_currency
+    )
+    if product is None:
+        return PageAnalysis("invalid", "; ".join(problems), product_id=raw_id, sources=sources, problems=tuple(problems), warnings=tuple(warnings))
+    pdp_at, placement_warnings = _place(page, product, options)
+    return PageAnalysis(
+        "product",
+        product=product,
+        product_id=product.id,
+        sources=sources,
+        warnings=tuple(warnings + placement_warnings),
+        head_at=head_offset(page),
+        pdp_at=pdp_at,
+    )
+
+
+def _place(page: Html, product: Product, options: ExtractOptions) -> tuple[int | None, list[str]]:
+    warnings: list[str] = []
+    shown = visible_price(page, product.price, product.currency)
+    if shown is not None and shown.amount != product.price:
+        warnings.append(
+            f"the visible price {shown.text!r} differs from the extracted price "
+            f"{format_minor(product.price, product.currency)} {product.currency} (from {product.sources.get('price')})"
+        )
+    if has_component(page):
+        return None, warnings + ["the page already has a <croissant-toggle-pdp> of its own; none injected"]
+    offset = marker_offset(page)
+    if offset is None and options.placement_selector:
+        offset = selector_offset(page, options.placement_selector, options.placement_position)
+    if offset is None and shown is not None:
+        offset = shown.end
+    if offset is None:
+        tried = f" (placement.selector {options.placement_selector!r} matched nothing)" if options.placement_selector else ""
+        warnings.append(
+            f"no place for the component{tried}: add <croissant-slot></croissant-slot> to the product template, "
+            "or set placement.selector"
+        )
+    return offset, warnings

@@ -1,0 +1,201 @@
+"""The build step, stage by stage.
+
+    discover pages -> read -> strip earlier insertions -> extract product -> render snippets
+      -> splice (in memory) -> write page -> plan sync -> apply sync -> report
+
+Each page is written as soon as it is processed (atomically), so pages stay consistent
+whatever happens later; the sync only starts once every page is known, so the catalogue
+guards (no products, conflicting duplicates, too many invalid products) see the whole site.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from .connection import async_client
+from .discover import Found, discover
+from .errors import ConfigError, SiteError
+from .extract import ExtractOptions, PageAnalysis, Product, analyse_page
+from .plan import PlannedProduct, make_plan, plan_summary
+from .render import Renderer
+from .report import PageRecord, build_report, write_report
+from .rewrite import splice, strip_insertions
+from .settings import Settings
+from .sitefiles import copy_site, read_page, remove_stale_temporaries, write_atomic
+from .state import SyncState
+from .sync import Progress, push
+
+EXIT_OK, EXIT_SYNC_FAILED, EXIT_DATA = 0, 1, 3
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What one ``build`` invocation asks for (the flags that are not settings)."""
+
+    site_dir: Path | None = None
+    out_dir: Path | None = None
+    dry_run: bool = False
+    full: bool = False
+    sync: bool = True
+    report_path: Path | None = None
+    plan_path: Path | None = None
+    progress: bool = True
+
+
+@dataclass
+class PageOutcome:
+    """One processed page: its record and, for product pages, the analysis."""
+
+    record: PageRecord
+    analysis: PageAnalysis | None = None
+
+
+@dataclass
+class BuildResult:
+    """Everything a build did, for the CLI to print and the tests to check."""
+
+    site: Path
+    pages: list[PageRecord]
+    products: list[PlannedProduct]
+    exit_code: int
+    report: dict[str, Any]
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Counts per action."""
+        return plan_summary(self.products)
+
+
+def process_page(found: Found, options: ExtractOptions, renderer: Renderer, *, write: bool) -> PageOutcome:
+    """Read, analyse, inject and (unless ``write`` is False) save one page."""
+    if found.skipped:
+        return PageOutcome(PageRecord(found.rel, "not-product", found.skipped))
+    try:
+        _, page = read_page(found.path, found.rel)
+    except SiteError as exc:
+        return PageOutcome(PageRecord(found.rel, "error", str(exc)))
+    clean = strip_insertions(page.text)
+    analysis = analyse_page(clean, found.rel, options)
+    insertions: list[tuple[int, str]] = []
+    if analysis.product is not None and analysis.pdp_at is not None:
+        insertions.append((analysis.pdp_at, renderer.pdp(analysis.product)))
+        if analysis.head_at is not None:
+            insertions.append((analysis.head_at, renderer.bundle))
+    new_text = splice(clean, insertions)
+    changed = new_text != page.text
+    if changed and write:
+        write_atomic(found.path, page.encode(new_text))
+    record = _record(found.rel, analysis, changed)
+    return PageOutcome(record, analysis)
+
+
+def _record(rel: str, analysis: PageAnalysis, changed: bool) -> PageRecord:
+    warnings = analysis.warnings
+    if analysis.status == "product":
+        if analysis.pdp_at is None and not any("of its own" in w for w in warnings):
+            return PageRecord(rel, "error", "no place for the component (see warnings)", analysis.product_id, warnings)
+        return PageRecord(rel, "injected" if changed else "unchanged", "", analysis.product_id, warnings)
+    return PageRecord(rel, analysis.status, analysis.reason, analysis.product_id, warnings)
+
+
+def iter_pages(settings: Settings, site: Path, *, write: bool) -> Iterator[PageOutcome]:
+    """Every page of the site, processed."""
+    renderer = Renderer(settings)
+    options = settings.extract_options()
+    for found in discover(site, include=settings.include, exclude=settings.exclude):
+        yield process_page(found, options, renderer, write=write)
+
+
+def resolve_site(settings: Settings, options: BuildOptions) -> Path:
+    """The folder to process: SITE_DIR, else ``site_dir`` from the settings."""
+    site = options.site_dir or settings.site_dir
+    if site is None:
+        raise ConfigError(["site_dir: give SITE_DIR on the command line or site_dir in croissant.toml"])
+    site = Path(site)
+    if not site.is_dir():
+        raise ConfigError([f"site_dir: {site} is not a folder"])
+    state_dir = settings.state_dir.resolve()
+    if site.resolve() == state_dir or site.resolve() in state_dir.parents:
+        raise ConfigError([f"site_dir: {site} contains the state folder {state_dir}; keep croissant.toml outside the site"])
+    if options.out_dir is not None:
+        copy_site(site, options.out_dir)
+        return options.out_dir
+    return site
+
+
+def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str], None] = print) -> BuildResult:
+    """Run the whole build step and return what happened."""
+    site = resolve_site(settings, options)
+    write = not options.dry_run
+    if write:
+        remove_stale_temporaries(site)
+    pages: list[PageRecord] = []
+    products: list[tuple[str, Product]] = []
+    invalid: list[tuple[str, str | None, tuple[str, ...], dict[str, str]]] = []
+    for outcome in iter_pages(settings, site, write=write):
+        pages.append(outcome.record)
+        analysis = outcome.analysis
+        if analysis is not None and analysis.product is not None:
+            products.append((outcome.record.path, analysis.product))
+        elif analysis is not None and analysis.status == "invalid":
+            invalid.append((outcome.record.path, analysis.product_id, analysis.problems, analysis.sources))
+    if not products and not invalid:
+        raise ConfigError([
+            f"site_dir: no product pages among the {len(pages)} pages of {site}; check the folder and include/exclude, "
+            "or mark products with data-croissant-product-id"
+        ])
+    state = SyncState(settings.state_dir, settings.api_base_url)
+    entries = make_plan(products, invalid, synced=state.confirmed, settings=settings, full=options.full)
+    messages: list[str] = []
+    exit_code = EXIT_OK
+    if len(invalid) > settings.max_invalid:
+        exit_code = EXIT_DATA
+        messages.append(f"{len(invalid)} invalid products (max_invalid = {settings.max_invalid}); nothing was synced:")
+        messages += [f"  {page}: product {pid or '(no id)'}: {'; '.join(problems)}" for page, pid, problems, _ in invalid]
+    elif options.dry_run or not options.sync:
+        for entry in entries:
+            entry.result = "planned" if entry.to_send else "skipped"
+        _write_plan(options.plan_path or settings.state_dir / "plan.json", settings, entries)
+    else:
+        exit_code = _sync(settings, entries, state, options)
+    report = build_report(pages, entries, environment=settings.environment, dry_run=options.dry_run)
+    if options.report_path is not None:
+        write_report(options.report_path, report)
+    return BuildResult(site, pages, entries, exit_code, report, messages)
+
+
+def _sync(settings: Settings, entries: list[PlannedProduct], state: SyncState, options: BuildOptions) -> int:
+    to_send = sum(1 for entry in entries if entry.to_send)
+    progress = Progress(to_send, enabled=options.progress)
+
+    async def go() -> None:
+        async with async_client(settings) as client:
+            await push(entries, client, state, progress)
+
+    try:
+        if to_send:
+            asyncio.run(go())
+    finally:
+        state.save()
+    return EXIT_SYNC_FAILED if any(entry.result == "failed" for entry in entries) else EXIT_OK
+
+
+def _write_plan(path: Path, settings: Settings, entries: list[PlannedProduct]) -> None:
+    plan = {
+        "version": 1,
+        "target": settings.api_base_url,
+        "products": [
+            {"id": e.id, "page": e.page, "action": e.action, "hash": e.hash, "payload": e.payload}
+            for e in entries
+            if e.to_send
+        ],
+    }
+    write_atomic(path, (json.dumps(plan, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+__all__ = ["BuildOptions", "BuildResult", "process_page", "run_build"]

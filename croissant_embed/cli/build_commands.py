@@ -1,0 +1,114 @@
+"""``croissant-embed build`` and ``check``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..build import BuildOptions, BuildResult, run_build
+from ..connection import sync_client
+from ..settings import Settings, load_settings
+from . import main
+
+_MAX_WARNINGS_SHOWN = 20
+
+
+def settings_from(config: Path | None, **flags: Any) -> Settings:
+    """Settings from the config file, the environment, then the given flags."""
+    return load_settings(config=config, overrides=flags)
+
+
+config_option = click.option(
+    "--config", "config", type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file (default: ./croissant.toml, else [tool.croissant-embed] in ./pyproject.toml).",
+)
+
+
+@main.command("build")
+@click.argument("site_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
+@config_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help="Write the processed site here instead of in place.")
+@click.option("--dry-run", is_flag=True, help="No network and no page writes: print and write the plan.")
+@click.option("--full", is_flag=True, help="Send every product, changed or not.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON report here.")
+@click.option("--plan", "plan_path", type=click.Path(path_type=Path, dir_okay=False), help="Where --dry-run writes the plan.")
+@click.option("--environment", type=click.Choice(["local", "sandbox", "production"]), help="Croissant environment.")
+@click.option("--api-url", help="A custom API base URL (e.g. a `sandbox serve`).")
+@click.option("--base-url", help="The site's public URL, for absolute product URLs.")
+@click.option("--merchant-id", help="Your Croissant merchant id.")
+@click.option("--concurrency", type=int, help="Products in flight at once.")
+@click.option("--max-invalid", type=int, help="Invalid products tolerated before exit code 3.")
+@click.option("--quiet", is_flag=True, help="Only errors.")
+def build_command(
+    site_dir: Path | None, config: Path | None, out_dir: Path | None, dry_run: bool, full: bool,
+    report_path: Path | None, plan_path: Path | None, quiet: bool, **flags: Any,
+) -> None:
+    """Inject On-Site Messaging into SITE_DIR's product pages and sync their products.
+
+    Exit codes: 0 all good, 1 some products failed to sync, 2 usage or configuration
+    error, 3 invalid products over max_invalid.
+    """
+    settings = settings_from(config, **flags)
+    options = BuildOptions(
+        site_dir=site_dir, out_dir=out_dir, dry_run=dry_run, full=full, report_path=report_path,
+        plan_path=plan_path, progress=not quiet,
+    )
+    result = run_build(settings, options)
+    if not quiet:
+        _print_summary(result, settings, options)
+    for message in result.messages:
+        click.echo(message, err=True)
+    sys.exit(result.exit_code)
+
+
+def _print_summary(result: BuildResult, settings: Settings, options: BuildOptions) -> None:
+    warnings = [(record.path, w) for record in result.pages for w in record.warnings]
+    for path, warning in warnings[:_MAX_WARNINGS_SHOWN]:
+        click.echo(f"warning: {path}: {warning}", err=True)
+    if len(warnings) > _MAX_WARNINGS_SHOWN:
+        click.echo(f"warning: ... and {len(warnings) - _MAX_WARNINGS_SHOWN} more (see --report)", err=True)
+    for record in result.pages:
+        if record.status in ("invalid", "error"):
+            product = f" product {record.product_id!r}:" if record.product_id else ""
+            click.echo(f"{record.status}: {record.path}:{product} {record.reason}", err=True)
+    counts: dict[str, int] = {}
+    for record in result.pages:
+        counts[record.status] = counts.get(record.status, 0) + 1
+    page_line = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    click.echo(f"pages: {len(result.pages)} in {result.site} ({page_line})")
+    summary = result.summary
+    click.echo(
+        f"products: {summary['create']} to create, {summary['update']} to update, "
+        f"{summary['unchanged']} unchanged, {summary['invalid']} invalid  [{settings.environment}: {settings.target_label}]"
+    )
+    if options.dry_run:
+        click.echo("dry run: nothing was sent and no page was written")
+        for entry in [e for e in result.products if e.to_send][:20]:
+            click.echo(f"  would {entry.action} {entry.id!r} ({entry.page})")
+        return
+    synced = sum(1 for e in result.products if e.result == "synced")
+    failed = [e for e in result.products if e.result == "failed"]
+    click.echo(f"sync: {synced} synced, {len(failed)} failed")
+    for entry in failed:
+        click.echo(f"failed: product {entry.id!r} ({entry.page}): {entry.error}", err=True)
+
+
+@main.command("check")
+@config_option
+@click.option("--offline", is_flag=True, help="Do not ask the API for a token.")
+def check_command(config: Path | None, offline: bool) -> None:
+    """Validate the configuration and the credentials, explaining each problem."""
+    settings = settings_from(config)
+    click.echo(f"configuration: ok ({settings.root})")
+    click.echo(f"environment: {settings.environment} -> {settings.api_base_url}")
+    click.echo(f"site_dir: {settings.site_dir or '(give SITE_DIR to build)'}")
+    if settings.site_dir is not None and not settings.site_dir.is_dir():
+        click.echo(f"warning: site_dir {settings.site_dir} does not exist yet", err=True)
+    if offline:
+        return
+    with sync_client(settings) as client:
+        client.check_credentials()
+    click.echo(f"credentials: ok (a token was issued by {settings.api_base_url})")

@@ -1,0 +1,78 @@
+"""Discover stage: the pages of a built site, filtered by include and exclude globs.
+
+Symbolic links are never followed: a linked folder could loop or lead out of the site,
+and writing through a linked file would change something that is not the site's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from .errors import SiteError
+
+
+@dataclass(frozen=True)
+class Found:
+    """A file under the site: its path, its path relative to the site (with ``/``)."""
+
+    path: Path
+    rel: str
+    skipped: str | None = None
+
+
+@lru_cache(maxsize=256)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A regex for a glob with ``**`` (any folders), ``*`` and ``?`` (within one name)."""
+    out, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            out.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            out.append("[^/]")
+            index += 1
+        else:
+            out.append(re.escape(pattern[index]))
+            index += 1
+    return re.compile("".join(out) + r"\Z", re.S)
+
+
+def matches(rel: str, patterns: tuple[str, ...]) -> bool:
+    """Whether ``rel`` matches any of the glob patterns."""
+    return any(glob_regex(p).match(rel) for p in patterns)
+
+
+def discover(site: Path, *, include: tuple[str, ...], exclude: tuple[str, ...]) -> Iterator[Found]:
+    """Every page file of the site in a stable order; links are listed as skipped."""
+    if not site.is_dir():
+        raise SiteError(f"the site folder {site} does not exist or is not a folder")
+    root = site.resolve()
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs.sort()
+        base = Path(folder)
+        for name in list(dirs):
+            if (base / name).is_symlink():
+                dirs.remove(name)
+                rel = (base / name).relative_to(root).as_posix()
+                if matches(rel + "/x.html", include):
+                    yield Found(base / name, rel, "symbolic link to a folder (not followed)")
+        for name in sorted(files):
+            path = base / name
+            rel = path.relative_to(root).as_posix()
+            if name.endswith(".croissant-tmp") or not matches(rel, include) or matches(rel, exclude):
+                continue
+            if path.is_symlink():
+                yield Found(path, rel, "symbolic link (not followed)")
+            else:
+                yield Found(path, rel)

@@ -1,0 +1,126 @@
+"""Turning one page's raw product fields into a validated :class:`Product`."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+from urllib.parse import urljoin, urlsplit
+
+from .prices import PriceError, normalise_currency, to_minor_units
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_ID_LENGTH = 255
+STRUCTURED_SOURCES = frozenset({"attributes", "json-ld", "microdata", "opengraph", "snipcart"})
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product ready for the payload: prices in minor units, URLs absolute."""
+
+    id: str
+    name: str
+    price: int
+    currency: str
+    url: str
+    image: str | None = None
+    brand: str | None = None
+    sku: str | None = None
+    gtin: str | None = None
+    category: str | None = None
+    available: bool | None = None
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def fields(self) -> dict[str, Any]:
+        """Canonical fields that have a value."""
+        names = ("id", "name", "price", "currency", "url", "image", "brand", "sku", "gtin", "category", "available")
+        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+
+
+def page_url(base_url: str | None, rel_path: str) -> str | None:
+    """The public URL of a page from the site's base URL (``a/index.html`` -> ``.../a/``)."""
+    if not base_url:
+        return None
+    path = rel_path[: -len("index.html")] if rel_path == "index.html" or rel_path.endswith("/index.html") else rel_path
+    return urljoin(base_url if base_url.endswith("/") else base_url + "/", path)
+
+
+def _absolute(value: Any, against: str | None) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    if urlsplit(value).scheme in ("http", "https"):
+        return value
+    if value.startswith("//"):
+        return "https:" + value
+    if against:
+        joined = urljoin(against, value)
+        return joined if urlsplit(joined).scheme in ("http", "https") else None
+    return None
+
+
+def _clean_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(html.unescape(str(value)).split())
+    return text or None
+
+
+def normalise(
+    raw: Mapping[str, Any],
+    sources: Mapping[str, str],
+    *,
+    rel_path: str,
+    base_url: str | None,
+    default_currency: str | None,
+) -> tuple[Product | None, list[str]]:
+    """The product, or None with every problem (each names the field and the fix)."""
+    problems: list[str] = []
+    product_id = str(raw.get("id", "")).strip()
+    if not product_id:
+        problems.append("id: no product id; add data-croissant-product-id, or sku/productID to the structured data")
+    elif len(product_id) > MAX_ID_LENGTH or _CONTROL.search(product_id):
+        problems.append(f"id: {product_id[:40]!r}... is longer than {MAX_ID_LENGTH} characters or has control characters")
+    name = _clean_text(raw.get("name"))
+    if not name:
+        problems.append("name: no product name; add it to the structured data or data-croissant-name")
+    currency = None
+    try:
+        currency = normalise_currency(raw.get("currency") or default_currency)
+    except PriceError as exc:
+        fix = "add priceCurrency to the offer, or set default_currency" if not raw.get("currency") else "use an ISO 4217 code"
+        problems.append(f"currency: {exc}; {fix}")
+    price = None
+    if raw.get("price") is None or str(raw.get("price")).strip() == "":
+        problems.append("price: no price found; add an offer price to the structured data, or data-croissant-price")
+    elif currency is not None:
+        try:
+            price = to_minor_units(raw.get("price"), currency, machine=sources.get("price") in STRUCTURED_SOURCES)
+        except PriceError as exc:
+            problems.append(f"price: {exc}")
+    here = page_url(base_url, rel_path)
+    url = _absolute(raw.get("url"), here) or here
+    if url is None:
+        problems.append("url: the product URL is missing or relative; set base_url (the site's public address)")
+    if problems:
+        return None, problems
+    assert name is not None and currency is not None and price is not None and url is not None
+    available = raw.get("available")
+    return (
+        Product(
+            id=product_id,
+            name=name,
+            price=price,
+            currency=currency,
+            url=url,
+            image=_absolute(raw.get("image"), here),
+            brand=_clean_text(raw.get("brand")),
+            sku=_clean_text(raw.get("sku")),
+            gtin=_clean_text(raw.get("gtin")),
+            category=_clean_text(raw.get("category")),
+            available=available if isinstance(available, bool) else None,
+            sources={**sources, "url": sources.get("url", "page") if raw.get("url") else "page"},
+        ),
+        [],
+    )

@@ -1,0 +1,177 @@
+"""Products from schema.org structured data: JSON-LD and microdata."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from decimal import Decimal
+from typing import Any, Iterator
+
+from bs4 import BeautifulSoup, Tag as SoupTag
+
+from .candidates import Candidate, SourceResult
+from .scan import Html
+
+MAX_JSONLD_CHARS = 2_000_000
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_PRODUCT_TYPES = {"Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts", "Vehicle", "Car"}
+_MICRODATA_PRODUCT = re.compile(r"itemtype\s*=\s*[\"']?https?://schema\.org/(?:Product|ProductGroup|IndividualProduct)\b", re.I)
+_AVAILABLE = {"instock", "instoreonly", "onlineonly", "limitedavailability", "preorder", "presale", "backorder", "in stock"}
+_UNAVAILABLE = {"outofstock", "soldout", "discontinued", "out of stock"}
+
+
+def availability(value: Any) -> bool | None:
+    """schema.org availability (URL or name) as a boolean, or None when unknown."""
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    word = value.strip().rstrip("/").rsplit("/", 1)[-1].lower()
+    if word in _AVAILABLE:
+        return True
+    if word in _UNAVAILABLE:
+        return False
+    return None
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    raw = node.get("@type", [])
+    values = raw if isinstance(raw, list) else [raw]
+    return {str(v).rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1] for v in values}
+
+
+def _first(value: Any) -> Any:
+    while isinstance(value, list):
+        value = value[0] if value else None
+    return value
+
+
+def _text(value: Any) -> Any:
+    value = _first(value)
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("url") or value.get("@id")
+    return value
+
+
+def load_jsonld(text: str) -> tuple[Any, str | None]:
+    """The data of a JSON-LD block, leniently; (None, reason) when unreadable."""
+    if len(text) > MAX_JSONLD_CHARS:
+        return None, f"a JSON-LD block of {len(text):,} characters was skipped (limit {MAX_JSONLD_CHARS:,})"
+    try:
+        return json.loads(text, parse_float=Decimal), None
+    except ValueError:
+        pass
+    cleaned = _CONTROL.sub(" ", _TRAILING_COMMA.sub(r"\1", html.unescape(_CDATA.sub("", text))))
+    try:
+        return json.loads(cleaned, parse_float=Decimal), "JSON-LD was malformed (trailing commas, entities or control characters) and was read leniently"
+    except ValueError as exc:
+        return None, f"a JSON-LD block is not valid JSON and was skipped ({exc.msg} at line {exc.lineno})"
+
+
+def _product_nodes(data: Any) -> Iterator[dict[str, Any]]:
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, dict):
+            if _types(node) & _PRODUCT_TYPES:
+                yield node
+                continue
+            stack.extend(value for key, value in node.items() if key != "@context" and isinstance(value, (dict, list)))
+
+
+def _offer(offers: Any) -> dict[str, Any]:
+    offer = _first(offers)
+    if not isinstance(offer, dict):
+        return {}
+    spec = _first(offer.get("priceSpecification"))
+    price = offer.get("price", offer.get("lowPrice"))
+    if price is None and isinstance(spec, dict):
+        price = spec.get("price")
+    currency = offer.get("priceCurrency") or (spec.get("priceCurrency") if isinstance(spec, dict) else None)
+    return {"price": price, "currency": currency, "available": availability(offer.get("availability")), "url": offer.get("url")}
+
+
+def candidate_from_node(node: dict[str, Any], source: str) -> Candidate:
+    """One schema.org Product (or ProductGroup) node as raw fields."""
+    offer = _offer(node.get("offers"))
+    if not offer and "ProductGroup" in _types(node):
+        variant = _first(node.get("hasVariant"))
+        if isinstance(variant, dict):
+            offer = _offer(variant.get("offers"))
+    gtin = next((node[k] for k in ("gtin", "gtin13", "gtin12", "gtin14", "gtin8") if node.get(k)), None)
+    fields = {
+        "id": node.get("productGroupID") or node.get("productID") or node.get("sku") or gtin or node.get("mpn"),
+        "name": _text(node.get("name")),
+        "price": offer.get("price"),
+        "currency": offer.get("currency"),
+        "url": _text(node.get("url")) or offer.get("url"),
+        "image": _text(node.get("image")),
+        "brand": _text(node.get("brand")),
+        "sku": node.get("sku"),
+        "gtin": gtin,
+        "category": _text(node.get("category")),
+        "available": offer.get("available"),
+    }
+    return Candidate(source, {k: v for k, v in fields.items() if v is not None and v != [] and v != {}})
+
+
+def from_jsonld(page: Html) -> SourceResult:
+    """Products of every JSON-LD block, including ``@graph`` arrays."""
+    result = SourceResult("json-ld")
+    for _, block in page.jsonld_blocks():
+        data, warning = load_jsonld(block)
+        if warning:
+            result.warnings.append(warning)
+        if data is not None:
+            result.candidates.extend(candidate_from_node(node, "json-ld") for node in _product_nodes(data))
+    return result
+
+
+def _itemprop_value(element: SoupTag) -> str:
+    for attribute in ("content", "value"):
+        if element.has_attr(attribute):
+            return str(element[attribute])
+    if element.name in ("a", "link", "area"):
+        return str(element.get("href", ""))
+    if element.name in ("img", "source", "video", "audio", "embed", "iframe"):
+        return str(element.get("src", ""))
+    return " ".join(element.get_text(" ").split())
+
+
+def _properties(scope: SoupTag) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for element in scope.find_all(attrs={"itemprop": True}):
+        owner = element.find_parent(attrs={"itemscope": True})
+        if owner is not scope:
+            continue
+        for name in str(element["itemprop"]).split():
+            if element.has_attr("itemscope"):
+                props.setdefault(name, _properties(element))
+            else:
+                props.setdefault(name, _itemprop_value(element))
+    return props
+
+
+def from_microdata(page: Html) -> SourceResult:
+    """Products marked up with schema.org microdata (outermost Product scopes only)."""
+    result = SourceResult("microdata")
+    covered_until = -1
+    for tag in page.tags_matching(_MICRODATA_PRODUCT):
+        if tag.start < covered_until:
+            continue
+        end = page.element_end(tag)
+        covered_until = end
+        scope = BeautifulSoup(page.text[tag.start : end], "html.parser").find(attrs={"itemscope": True})
+        if not isinstance(scope, SoupTag):
+            continue
+        props = _properties(scope)
+        node = {"@type": "Product", **props}
+        if isinstance(props.get("offers"), dict):
+            node["offers"] = {**props["offers"], "@type": "Offer"}
+        result.candidates.append(candidate_from_node(node, "microdata"))
+    return result

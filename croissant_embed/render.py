@@ -1,0 +1,70 @@
+"""Render stage: the snippets injected into pages, from Jinja2 templates only.
+
+Templates come from the user's ``templates_dir`` first, then the built-in ``templates/``.
+Autoescaping is on and undefined names are errors, so product data can never reach a page
+unescaped and a typo in a template fails the build instead of rendering blank.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import ConfigError
+from .extract import Product
+from .settings import Settings
+
+CDN_BUNDLE = "https://cdn.croissant.com/croissant-toggle-web-components/dist.js"
+LOCAL_BUNDLE_PATH = "/components/dist.js"
+
+
+def builtin_templates_dir() -> Path:
+    """The shipped templates: inside the installed package, else the repository's top level."""
+    packaged = Path(__file__).with_name("templates")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def bundle_url(settings: Settings) -> str:
+    """The component bundle: Croissant's CDN, or the local stand-in the sandbox serves."""
+    if settings.environment == "local":
+        root = settings.local_url.rstrip("/")
+        root = root[: -len("/v0")] if root.endswith("/v0") else root
+        return root + LOCAL_BUNDLE_PATH
+    return CDN_BUNDLE
+
+
+class Renderer:
+    """Renders every snippet for one build's settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        folders = [str(settings.templates_dir)] if settings.templates_dir else []
+        folders.append(str(builtin_templates_dir()))
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(folders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=False,
+        )
+        self._context: dict[str, Any] = {
+            "merchant_id": settings.merchant_id,
+            "pricing_url": settings.pricing_url,
+            "bundle_url": bundle_url(settings),
+            "quantity_selector": settings.quantity_selector,
+            "environment": settings.environment,
+        }
+        self.bundle = self._render("bundle.html")
+
+    def _render(self, name: str, **context: Any) -> str:
+        try:
+            return self._env.get_template(name).render(**self._context, **context).strip()
+        except jinja2.TemplateError as exc:
+            where = getattr(exc, "filename", None) or name
+            raise ConfigError([f"template {where}: {exc}"]) from exc
+
+    def pdp(self, product: Product) -> str:
+        """The ``<croissant-toggle-pdp>`` for one product (with its quantity script)."""
+        return self._render("pdp.html", product=product)

@@ -1,0 +1,323 @@
+"""Settings, validated once: ``croissant.toml`` (or pyproject), then ``CROISSANT_*``, then flags.
+
+Every problem is collected and reported together, each naming its key and the fix. The
+client id and secret are read from the environment only and never shown: ``Secret`` masks
+itself in every repr and string conversion.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from .api.types import ENVIRONMENTS
+from .currencies import is_currency
+from .errors import ConfigError
+from .extract import POSITIONS, ExtractOptions
+
+try:  # Python 3.11+
+    import tomllib
+except ImportError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONFIG_NAME = "croissant.toml"
+STATE_DIR_NAME = ".croissant"
+DEFAULT_LOCAL_URL = "http://127.0.0.1:8765/v0"
+CONTRACT_FIELDS = {
+    "name": "name", "price": "retailPrice", "currency": "retailCurrency", "url": "url", "image": "imageUrl",
+    "brand": "brand", "sku": "sku", "gtin": "gtin", "category": "category", "available": "available",
+}
+"""Our canonical field -> the payload key of the adopted contract (renameable)."""
+
+
+class Secret:
+    """A string that never shows itself."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret itself, for the one place that sends it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a build needs, checked."""
+
+    root: Path
+    site_dir: Path | None = None
+    environment: str = "local"
+    api_url: str | None = None
+    local_url: str = DEFAULT_LOCAL_URL
+    merchant_id: str = "local-merchant"
+    client_id: str | None = None
+    client_secret: Secret | None = field(default=None, repr=False)
+    base_url: str | None = None
+    default_currency: str | None = None
+    include: tuple[str, ...] = ("**/*.html", "**/*.htm")
+    exclude: tuple[str, ...] = ()
+    placement_selector: str | None = None
+    placement_position: str = "after"
+    quantity_selector: str | None = None
+    checkout_selector: str | None = None
+    capture: tuple[tuple[str, str], ...] = ()
+    field_names: tuple[tuple[str, str], ...] = tuple(CONTRACT_FIELDS.items())
+    extra_fields: tuple[tuple[str, Any], ...] = ()
+    templates_dir: Path | None = None
+    concurrency: int = 16
+    timeout: float = 10.0
+    retries: int = 5
+    max_invalid: int = 0
+    workers: int = 0
+
+    @property
+    def state_dir(self) -> Path:
+        """Where the state file, the cache and the local sandbox's database live."""
+        return self.root / STATE_DIR_NAME
+
+    @property
+    def api_base_url(self) -> str:
+        """The API base URL products and carts are sent to."""
+        if self.api_url:
+            return self.api_url.rstrip("/")
+        if self.environment == "local":
+            return "local"
+        return ENVIRONMENTS[self.environment]
+
+    @property
+    def pricing_url(self) -> str:
+        """``pricing-url`` of the components: the environment's ``/prices``."""
+        if self.environment == "local":
+            return self.local_url.rstrip("/") + "/prices"
+        return self.api_base_url + "/prices"
+
+    @property
+    def target_label(self) -> str:
+        """Where products go, for people: the URL, or the embedded sandbox's database."""
+        if self.uses_embedded_sandbox:
+            return f"embedded sandbox ({self.state_dir / 'sandbox.sqlite3'})"
+        return self.api_base_url
+
+    @property
+    def uses_embedded_sandbox(self) -> bool:
+        """Whether API calls go to the in-process sandbox (local, with no API URL)."""
+        return self.environment == "local" and not self.api_url
+
+    def extract_options(self) -> ExtractOptions:
+        """The part of the settings the extract stage depends on."""
+        return ExtractOptions(
+            base_url=self.base_url,
+            default_currency=self.default_currency,
+            capture=self.capture,
+            placement_selector=self.placement_selector,
+            placement_position=self.placement_position,
+            checkout_selector=self.checkout_selector,
+        )
+
+
+# -- loading -----------------------------------------------------------------------------
+
+_FILE_KEYS = {
+    "site_dir", "environment", "api_url", "local_url", "merchant_id", "base_url", "default_currency",
+    "include", "exclude", "placement", "quantity_selector", "checkout_selector", "capture", "payload",
+    "templates_dir", "concurrency", "timeout", "retries", "max_invalid", "workers",
+}
+_ENV = {
+    "CROISSANT_ENVIRONMENT": "environment", "CROISSANT_API_URL": "api_url", "CROISSANT_LOCAL_URL": "local_url",
+    "CROISSANT_MERCHANT_ID": "merchant_id", "CROISSANT_BASE_URL": "base_url",
+    "CROISSANT_DEFAULT_CURRENCY": "default_currency", "CROISSANT_SITE_DIR": "site_dir",
+    "CROISSANT_CONCURRENCY": "concurrency", "CROISSANT_TIMEOUT": "timeout", "CROISSANT_RETRIES": "retries",
+    "CROISSANT_MAX_INVALID": "max_invalid", "CROISSANT_WORKERS": "workers",
+}
+_SECRET_KEYS = {"client_id", "client_secret", "clientid", "clientsecret", "secret", "token", "access_token"}
+
+
+def find_config(config: Path | None, cwd: Path) -> tuple[Path | None, dict[str, Any]]:
+    """The config file and its table: ``--config``, else croissant.toml, else pyproject."""
+    if config is not None:
+        if not config.is_file():
+            raise ConfigError([f"--config {config}: no such file"])
+        return config, _read_table(config)
+    if (cwd / CONFIG_NAME).is_file():
+        return cwd / CONFIG_NAME, _read_table(cwd / CONFIG_NAME)
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read_toml(pyproject).get("tool", {}).get("croissant-embed")
+        if isinstance(table, dict):
+            return pyproject, table
+    return None, {}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot be read as TOML ({exc})"]) from exc
+
+
+def _read_table(path: Path) -> dict[str, Any]:
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("croissant-embed", {})
+    return data
+
+
+def load_settings(
+    *,
+    config: Path | None = None,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Settings from the config file, then the environment, then ``overrides`` (flags)."""
+    cwd = (cwd or Path.cwd()).resolve()
+    env = os.environ if env is None else env
+    path, table = find_config(config, cwd)
+    root = path.parent.resolve() if path else cwd
+    where = str(path.name) if path else "settings"
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+
+    for key, value in table.items():
+        if key.lower() in _SECRET_KEYS:
+            problems.append(f"{where}: {key} must not be in a file; set CROISSANT_CLIENT_ID / CROISSANT_CLIENT_SECRET in the environment")
+        elif key not in _FILE_KEYS:
+            problems.append(f"{where}: unknown key {key!r} (known: {', '.join(sorted(_FILE_KEYS))})")
+        else:
+            values[key] = value
+    _flatten_tables(values, problems, where)
+    for variable, key in _ENV.items():
+        if env.get(variable):
+            values[key] = env[variable]
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            values[key] = value
+    if env.get("CROISSANT_CLIENT_ID"):
+        values["client_id"] = env["CROISSANT_CLIENT_ID"]
+    if env.get("CROISSANT_CLIENT_SECRET"):
+        values["client_secret"] = Secret(env["CROISSANT_CLIENT_SECRET"])
+
+    settings = _build(root, values, problems)
+    if problems:
+        raise ConfigError(problems)
+    return settings
+
+
+def _flatten_tables(values: dict[str, Any], problems: list[str], where: str) -> None:
+    placement = values.pop("placement", None)
+    if placement is not None:
+        if not isinstance(placement, dict):
+            problems.append(f"{where}: placement must be a table with selector and position")
+        else:
+            values["placement_selector"] = placement.get("selector")
+            values["placement_position"] = placement.get("position", "after")
+    capture = values.pop("capture", None)
+    if capture is not None:
+        if not isinstance(capture, dict) or not all(isinstance(v, str) for v in capture.values()):
+            problems.append(f'{where}: capture must map fields to selectors, e.g. price = ".price"')
+        else:
+            unknown = set(capture) - {"id", "name", "price", "currency", "url", "image", "brand", "sku", "gtin", "category", "available"}
+            if unknown:
+                problems.append(f"{where}: capture has unknown fields {sorted(unknown)}")
+            values["capture"] = tuple(sorted(capture.items()))
+    payload = values.pop("payload", None)
+    if payload is not None:
+        if not isinstance(payload, dict):
+            problems.append(f"{where}: payload must be a table with fields and extra")
+            return
+        renames = payload.get("fields", {})
+        unknown = set(renames) - set(CONTRACT_FIELDS)
+        if unknown:
+            problems.append(f"{where}: payload.fields renames unknown fields {sorted(unknown)} (known: {', '.join(CONTRACT_FIELDS)})")
+        values["field_names"] = tuple({**CONTRACT_FIELDS, **{k: str(v) for k, v in renames.items() if k in CONTRACT_FIELDS}}.items())
+        extra = payload.get("extra", {})
+        if not isinstance(extra, dict):
+            problems.append(f"{where}: payload.extra must be a table of constant fields")
+        else:
+            values["extra_fields"] = tuple(sorted(extra.items()))
+
+
+def _build(root: Path, values: dict[str, Any], problems: list[str]) -> Settings:
+    known = {f.name for f in fields(Settings)}
+    clean: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in known:
+            clean[key] = value
+    environment = str(clean.get("environment", "local")).strip().lower()
+    if environment not in ("local", *ENVIRONMENTS):
+        problems.append(f"environment: {environment!r} is not one of local, sandbox, production")
+    clean["environment"] = environment
+    for key in ("concurrency", "retries", "max_invalid", "workers"):
+        if key in clean:
+            clean[key] = _int(clean[key], key, problems, minimum=1 if key in ("concurrency", "retries") else 0)
+    if "timeout" in clean:
+        try:
+            clean["timeout"] = float(clean["timeout"])
+            if clean["timeout"] <= 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.append(f"timeout: {values['timeout']!r} must be a positive number of seconds")
+    for key in ("include", "exclude"):
+        if key in clean:
+            raw = clean[key]
+            items = [raw] if isinstance(raw, str) else raw
+            if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
+                problems.append(f"{key}: must be a list of glob patterns such as \"**/*.html\"")
+            else:
+                clean[key] = tuple(items)
+    for key in ("site_dir", "templates_dir"):
+        if clean.get(key):
+            path = Path(str(clean[key])).expanduser()
+            clean[key] = path if path.is_absolute() else (root / path)
+    if clean.get("default_currency"):
+        code = str(clean["default_currency"]).strip().upper()
+        if not is_currency(code):
+            problems.append(f"default_currency: {clean['default_currency']!r} is not an ISO 4217 code such as USD")
+        clean["default_currency"] = code
+    for key in ("base_url", "api_url", "local_url"):
+        if clean.get(key) and not str(clean[key]).startswith(("http://", "https://")):
+            problems.append(f"{key}: {clean[key]!r} must be an absolute http(s) URL")
+    if clean.get("placement_position", "after") not in POSITIONS:
+        problems.append(f"placement.position: {clean['placement_position']!r} must be one of {', '.join(POSITIONS)}")
+    if environment in ENVIRONMENTS:
+        if not clean.get("client_id") or not clean.get("client_secret"):
+            problems.append(f"credentials: environment {environment!r} needs CROISSANT_CLIENT_ID and CROISSANT_CLIENT_SECRET in the environment")
+        if not clean.get("merchant_id") or clean.get("merchant_id") == "local-merchant":
+            problems.append(f"merchant_id: environment {environment!r} needs your Croissant merchant id (merchant_id or CROISSANT_MERCHANT_ID)")
+    if clean.get("templates_dir") and not Path(clean["templates_dir"]).is_dir():
+        problems.append(f"templates_dir: {clean['templates_dir']} is not a folder")
+    try:
+        return Settings(root=root, **clean)
+    except TypeError as exc:  # pragma: no cover - a value of the wrong shape slipped through
+        problems.append(str(exc))
+        return Settings(root=root)
+
+
+def _int(value: Any, key: str, problems: list[str], *, minimum: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        problems.append(f"{key}: {value!r} must be a whole number")
+        return minimum
+    if number < minimum:
+        problems.append(f"{key}: {number} must be at least {minimum}")
+    return number

@@ -1,0 +1,111 @@
+"""The only module that reads and writes the site's files.
+
+Pages are decoded with the encoding they declare (BOM, then ``<meta charset>``, then
+UTF-8, then Windows-1252 as browsers do) and written back in that same encoding, byte for
+byte outside the insertions. Writes are atomic: a temporary file in the same folder, fsync,
+then ``os.replace``, so a killed build never leaves a truncated page.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SiteError
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PageText:
+    """A page's text and how to turn it back into the same bytes."""
+
+    text: str
+    encoding: str
+
+    def encode(self, text: str) -> bytes:
+        """``text`` in the page's encoding; characters it lacks become character references."""
+        return text.encode(self.encoding, errors="xmlcharrefreplace")
+
+
+def decode(data: bytes, rel_path: str) -> PageText:
+    """The text of a page, or SiteError when it is not text."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return PageText(data.decode(encoding), encoding)
+    if b"\x00" in data[:8192]:
+        raise SiteError("binary content (NUL bytes), not an HTML page", path=rel_path)
+    declared = _META_CHARSET.search(data[:4096])
+    candidates = []
+    if declared:
+        try:
+            candidates.append(codecs.lookup(declared.group(1).decode("ascii")).name)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    candidates += ["utf-8", "cp1252"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text.encode(encoding) == data:  # round-trips: writing back changes no byte
+            return PageText(text, encoding)
+    return PageText(data.decode("latin-1"), "latin-1")
+
+
+def read_page(path: Path, rel_path: str) -> tuple[bytes, PageText]:
+    """The bytes and text of a page."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            raise SiteError(f"{size:,} bytes is over the {MAX_PAGE_BYTES:,}-byte page limit; exclude it", path=rel_path)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SiteError(f"cannot be read ({exc.strerror})", path=rel_path) from exc
+    return data, decode(data, rel_path)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically, keeping its permission bits."""
+    try:
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".croissant-tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, mode)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise SiteError(f"cannot be written ({exc.strerror})", path=str(path)) from exc
+
+
+def copy_site(source: Path, target: Path) -> None:
+    """Copy a built site to ``target`` (for builds into a separate folder)."""
+    if target.resolve() == source.resolve() or source.resolve() in target.resolve().parents:
+        raise SiteError(f"the output folder {target} must not be the site folder or inside it")
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, symlinks=True)
+
+
+def remove_stale_temporaries(site: Path) -> int:
+    """Delete temporary files a killed build left behind; returns how many."""
+    removed = 0
+    for leftover in site.rglob("*.croissant-tmp"):
+        if leftover.is_file() and not leftover.is_symlink():
+            leftover.unlink()
+            removed += 1
+    return removed

@@ -1,0 +1,82 @@
+"""Apply stage: PUT the planned products, recording each confirmation as it arrives."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from typing import TextIO
+
+from .api import AsyncCroissantClient
+from .errors import ApiError, AuthError
+from .plan import PlannedProduct
+from .state import SyncState
+
+
+class Progress:
+    """A bar on a terminal; a plain line every tenth (or every 10 s) elsewhere, as in CI."""
+
+    def __init__(self, total: int, *, stream: TextIO | None = None, enabled: bool = True) -> None:
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.enabled = enabled and total > 0
+        self.tty = self.enabled and self.stream.isatty()
+        self.done = self.failed = 0
+        self._last_line = time.monotonic()
+        self._last_step = -1
+
+    def tick(self, ok: bool) -> None:
+        """One product finished."""
+        self.done += 1
+        self.failed += 0 if ok else 1
+        if not self.enabled:
+            return
+        if self.tty:
+            filled = int(30 * self.done / self.total)
+            self.stream.write(f"\rsyncing [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} failed={self.failed}")
+            if self.done == self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+            return
+        step = 10 * self.done // self.total
+        periodic = self.total >= 100 and (step != self._last_step or time.monotonic() - self._last_line > 10)
+        if periodic or self.done == self.total:
+            self._last_step, self._last_line = step, time.monotonic()
+            self.stream.write(f"sync: {self.done}/{self.total} products done, {self.failed} failed\n")
+            self.stream.flush()
+
+
+async def push(entries: list[PlannedProduct], client: AsyncCroissantClient, state: SyncState, progress: Progress) -> None:
+    """Send every entry that is to be sent; marks each ``synced`` or ``failed``.
+
+    A refused credential stops everything at once (no retry storm): the remaining entries
+    are marked failed with that reason and the AuthError is raised.
+    """
+    queue = [entry for entry in entries if entry.to_send]
+    queue.reverse()
+    stop: list[AuthError] = []
+
+    async def worker() -> None:
+        while queue and not stop:
+            entry = queue.pop()
+            try:
+                await client.put_product(entry.id, entry.payload or {})
+            except AuthError as exc:
+                stop.append(exc)
+                entry.result, entry.error = "failed", str(exc)
+                progress.tick(False)
+                return
+            except ApiError as exc:
+                entry.result, entry.error = "failed", str(exc)
+                progress.tick(False)
+                continue
+            state.record(entry.id, entry.hash or "")
+            entry.result = "synced"
+            progress.tick(True)
+
+    workers = max(1, min(client.max_concurrency, len(queue)))
+    await asyncio.gather(*(worker() for _ in range(workers)))
+    if stop:
+        for entry in queue:
+            entry.result, entry.error = "failed", f"not sent: {stop[0]}"
+        raise stop[0]
