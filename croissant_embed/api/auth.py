@@ -39,6 +39,7 @@ class CroissantAuth(httpx.Auth):
         self._clock = clock
         self._refresh_margin = refresh_margin
         self._token: str | None = None
+        self._refused: AuthError | None = None
         self._renew_at = 0.0
         self.token_requests = 0
         self._thread_lock = threading.Lock()
@@ -49,6 +50,8 @@ class CroissantAuth(httpx.Auth):
 
     # -- shared, I/O-free pieces -------------------------------------------------------
     def _needs_token(self, rejected: str | None) -> bool:
+        if self._refused is not None:  # the credentials were refused: do not ask again
+            raise self._refused
         if self._token is None or self._clock() >= self._renew_at:
             return True
         return rejected is not None and rejected == self._token
@@ -68,12 +71,13 @@ class CroissantAuth(httpx.Auth):
         if response.status_code != 200:
             error = error_from_response(response, info)
             if isinstance(error, AuthError):
-                raise AuthError(
+                self._refused = AuthError(
                     f"the client id/secret were refused ({error.message}); "
                     "check CROISSANT_CLIENT_ID and CROISSANT_CLIENT_SECRET for this environment",
                     request=info,
                     status=response.status_code,
                 )
+                raise self._refused
             raise error
         try:
             body = response.json()

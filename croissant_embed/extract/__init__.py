@@ -55,34 +55,45 @@ class PageAnalysis:
     checkout_at: int | None = None
 
 
-def _merge(results: list[SourceResult]) -> tuple[dict[str, Any], dict[str, str], str | None]:
-    """Fields and their sources, or a reason this is not one product's page."""
+@dataclass
+class _Merged:
+    """The fields of the page's one product, or why the page has not exactly one."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    listing: str | None = None
+    empty_price: bool = False
+
+
+def _merge(results: list[SourceResult]) -> _Merged:
+    """First source with a product decides the page; later ones fill its missing fields."""
+    merged = _Merged()
     chosen: Candidate | None = None
-    fields: dict[str, Any] = {}
-    sources: dict[str, str] = {}
     for result in results:
         distinct = result.distinct()
         if not distinct:
             continue
         if chosen is None:
             if len(distinct) > 1:
-                return {}, {}, f"listing: {len(distinct)} products in {result.source}"
-            chosen = distinct[0]
-            matching = distinct
+                return _Merged(listing=f"listing: {len(distinct)} products in {result.source}")
+            chosen = matching = distinct[0]
         else:
-            chosen_id = fields.get("id")
-            matching = [c for c in distinct if c.fields.get("id") and c.fields["id"] == chosen_id]
-            if not matching and len(distinct) == 1 and not distinct[0].fields.get("id"):
-                matching = distinct
-        for candidate in matching[:1]:
-            for name in FIELDS:
-                value = candidate.fields.get(name)
-                if name not in fields and value is not None and value != "":
-                    fields[name] = value
-                    sources[name] = candidate.source
-                elif name == "price" and name not in fields and value == "":
-                    fields.setdefault("_empty_price", True)
-    return fields, sources, None
+            chosen_id = merged.fields.get("id")
+            same = [c for c in distinct if c.fields.get("id") and c.fields["id"] == chosen_id]
+            anonymous = len(distinct) == 1 and not distinct[0].fields.get("id")
+            if not same and not anonymous:
+                continue
+            matching = same[0] if same else distinct[0]
+        for name in FIELDS:
+            value = matching.fields.get(name)
+            if name in merged.fields or value is None:
+                continue
+            if value == "":
+                merged.empty_price = merged.empty_price or name == "price"
+                continue
+            merged.fields[name] = value
+            merged.sources[name] = matching.source
+    return merged
 
 
 def analyse_page(text: str, rel_path: str, options: ExtractOptions) -> PageAnalysis:
@@ -103,9 +114,10 @@ def analyse_page(text: str, rel_path: str, options: ExtractOptions) -> PageAnaly
         from_snipcart(page, options.default_currency),
     ]
     warnings = [w for r in results for w in r.warnings]
-    fields, sources, listing = _merge(results)
-    if listing:
-        return PageAnalysis("not-product", listing, warnings=tuple(warnings))
+    merged = _merge(results)
+    if merged.listing:
+        return PageAnalysis("not-product", merged.listing, warnings=tuple(warnings))
+    fields, sources = merged.fields, merged.sources
     if options.capture:
         missing = {name for name in FIELDS if name not in fields}
         captured = from_capture(page, dict(options.capture), missing)
@@ -113,25 +125,25 @@ def analyse_page(text: str, rel_path: str, options: ExtractOptions) -> PageAnaly
             for name, value in captured.candidates[0].fields.items():
                 fields.setdefault(name, value)
                 sources.setdefault(name, "capture")
-    empty_price = fields.pop("_empty_price", False)
+    kept = tuple(warnings)
+    if merged.empty_price and "price" not in fields and not (fields.get("id") and fields.get("name")):
+        return PageAnalysis("not-product", "template with an empty price", warnings=kept)
     if not fields:
-        return PageAnalysis("not-product", "no product data")
-    if any(_TEMPLATE_SYNTAX.search(str(fields.get(name, ""))) for name in ("id", "name", "price")):
-        return PageAnalysis("not-product", "unrendered template syntax in the product data")
-    if empty_price and not (fields.get("id") and fields.get("name")):
-        return PageAnalysis("not-product", "template with an empty price")
+        return PageAnalysis("not-product", "no product data", warnings=kept)
+    if any(_TEMPLATE_SYNTAX.search(str(fields.get(name, ""))) for name in ("id", "price")):
+        return PageAnalysis("not-product", "unrendered template syntax in the product data", warnings=kept)
     raw_id = str(fields["id"]).strip() if fields.get("id") is not None else None
     product, problems = normalise(
         fields, sources, rel_path=rel_path, base_url=options.base_url, default_currency=options.default_currency
     )
     if product is None:
-        return PageAnalysis("invalid", "; ".join(problems), product_id=raw_id, sources=sources, problems=tuple(problems), warnings=tuple(warnings))
+        return PageAnalysis("invalid", "; ".join(problems), product_id=raw_id, sources=sources, problems=tuple(problems), warnings=kept)
     pdp_at, placement_warnings = _place(page, product, options)
     return PageAnalysis(
         "product",
         product=product,
         product_id=product.id,
-        sources=sources,
+        sources=dict(product.sources),
         warnings=tuple(warnings + placement_warnings),
         head_at=head_offset(page),
         pdp_at=pdp_at,

@@ -78,6 +78,9 @@ def _normalise_separators(text: str) -> str:
         integer, _, fraction = text.rpartition(decimal_mark)
         if group_mark in fraction or integer.count(decimal_mark):
             raise PriceError(f"{text!r} mixes separators")
+        groups = integer.split(group_mark)
+        if not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:]):
+            raise PriceError(f"{text!r} mixes separators with uneven digit groups")
         return integer.replace(group_mark, "") + "." + fraction
     mark = "." if dots else "," if commas else ""
     if not mark:
