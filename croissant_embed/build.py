@@ -86,6 +86,8 @@ def process_page(found: Found, options: ExtractOptions, renderer: Renderer, *, w
         insertions.append((analysis.pdp_at, renderer.pdp(analysis.product)))
         if analysis.head_at is not None:
             insertions.append((analysis.head_at, renderer.bundle))
+    if analysis.checkout_at is not None:
+        insertions.append((analysis.checkout_at, renderer.checkout()))
     new_text = splice(clean, insertions)
     changed = new_text != page.text
     if changed and write:
@@ -100,6 +102,8 @@ def _record(rel: str, analysis: PageAnalysis, changed: bool) -> PageRecord:
         if analysis.pdp_at is None and not any("of its own" in w for w in warnings):
             return PageRecord(rel, "error", "no place for the component (see warnings)", analysis.product_id, warnings)
         return PageRecord(rel, "injected" if changed else "unchanged", "", analysis.product_id, warnings)
+    if analysis.checkout_at is not None:
+        return PageRecord(rel, "injected" if changed else "unchanged", "checkout: opt-in script", None, warnings)
     return PageRecord(rel, analysis.status, analysis.reason, analysis.product_id, warnings)
 
 

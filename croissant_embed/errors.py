@@ -53,15 +53,17 @@ class DataError(CroissantError):
         page: str | None = None,
         product_id: str | None = None,
         field: str | None = None,
+        location: str | None = None,
     ) -> None:
         self.page = page
+        self.location = location
         self.product_id = product_id
         self.field = field
         self.reason = message
         where = ", ".join(
             part
             for part in (
-                f"page {page}" if page else "",
+                f"page {page}" if page else location or "",
                 f"product {product_id!r}" if product_id else "",
                 f"field {field!r}" if field else "",
             )

@@ -54,6 +54,7 @@ class Renderer:
             "pricing_url": settings.pricing_url,
             "bundle_url": bundle_url(settings),
             "quantity_selector": settings.quantity_selector,
+            "checkout_selector": settings.checkout_selector,
             "environment": settings.environment,
         }
         self.bundle = self._render("bundle.html")
@@ -64,6 +65,10 @@ class Renderer:
         except jinja2.TemplateError as exc:
             where = getattr(exc, "filename", None) or name
             raise ConfigError([f"template {where}: {exc}"]) from exc
+
+    def checkout(self) -> str:
+        """The script that carries the opt-in into the checkout form."""
+        return self._render("checkout.html")
 
     def pdp(self, product: Product) -> str:
         """The ``<croissant-toggle-pdp>`` for one product (with its quantity script)."""

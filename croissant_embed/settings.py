@@ -8,6 +8,7 @@ itself in every repr and string conversion.
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
@@ -88,6 +89,8 @@ class Settings:
     retries: int = 5
     max_invalid: int = 0
     workers: int = 0
+    cart_namespace: str | None = None
+    checkout_app: Path | None = None
 
     @property
     def state_dir(self) -> Path:
@@ -139,7 +142,8 @@ class Settings:
 _FILE_KEYS = {
     "site_dir", "environment", "api_url", "local_url", "merchant_id", "base_url", "default_currency",
     "include", "exclude", "placement", "quantity_selector", "checkout_selector", "capture", "payload",
-    "templates_dir", "concurrency", "timeout", "retries", "max_invalid", "workers",
+    "templates_dir", "concurrency", "timeout", "retries", "max_invalid", "workers", "cart_namespace",
+    "checkout_app",
 }
 _ENV = {
     "CROISSANT_ENVIRONMENT": "environment", "CROISSANT_API_URL": "api_url", "CROISSANT_LOCAL_URL": "local_url",
@@ -147,6 +151,7 @@ _ENV = {
     "CROISSANT_DEFAULT_CURRENCY": "default_currency", "CROISSANT_SITE_DIR": "site_dir",
     "CROISSANT_CONCURRENCY": "concurrency", "CROISSANT_TIMEOUT": "timeout", "CROISSANT_RETRIES": "retries",
     "CROISSANT_MAX_INVALID": "max_invalid", "CROISSANT_WORKERS": "workers",
+    "CROISSANT_CART_NAMESPACE": "cart_namespace",
 }
 _SECRET_KEYS = {"client_id", "client_secret", "clientid", "clientsecret", "secret", "token", "access_token"}
 
@@ -284,7 +289,12 @@ def _build(root: Path, values: dict[str, Any], problems: list[str]) -> Settings:
                 problems.append(f"{key}: must be a list of glob patterns such as \"**/*.html\"")
             else:
                 clean[key] = tuple(items)
-    for key in ("site_dir", "templates_dir"):
+    if clean.get("cart_namespace"):
+        try:
+            uuid.UUID(str(clean["cart_namespace"]))
+        except ValueError:
+            problems.append(f"cart_namespace: {clean['cart_namespace']!r} must be a UUID (cart ids are UUIDv5 under it)")
+    for key in ("site_dir", "templates_dir", "checkout_app"):
         if clean.get(key):
             path = Path(str(clean[key])).expanduser()
             clean[key] = path if path.is_absolute() else (root / path)
@@ -303,6 +313,8 @@ def _build(root: Path, values: dict[str, Any], problems: list[str]) -> Settings:
             problems.append(f"credentials: environment {environment!r} needs CROISSANT_CLIENT_ID and CROISSANT_CLIENT_SECRET in the environment")
         if not clean.get("merchant_id") or clean.get("merchant_id") == "local-merchant":
             problems.append(f"merchant_id: environment {environment!r} needs your Croissant merchant id (merchant_id or CROISSANT_MERCHANT_ID)")
+    if clean.get("checkout_app") and not Path(clean["checkout_app"]).is_file():
+        problems.append(f"checkout_app: {clean['checkout_app']} is not a file (a module with make_app(catalogue, create_cart))")
     if clean.get("templates_dir") and not Path(clean["templates_dir"]).is_dir():
         problems.append(f"templates_dir: {clean['templates_dir']} is not a folder")
     try:

@@ -9,12 +9,14 @@ then ``os.replace``, so a killed build never leaves a truncated page.
 from __future__ import annotations
 
 import codecs
+import mimetypes
 import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from .errors import SiteError
 
@@ -109,3 +111,41 @@ def remove_stale_temporaries(site: Path) -> int:
             leftover.unlink()
             removed += 1
     return removed
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A file to serve, or a redirect to the folder URL (``/a`` -> ``/a/``)."""
+
+    content: bytes = b""
+    content_type: str = "application/octet-stream"
+    redirect: str | None = None
+
+
+def static_file(root: Path, url_path: str) -> StaticFile | None:
+    """The file a URL path names under ``root`` (``index.html`` for folders), or None.
+
+    The path is confined to ``root``: ``..``, encoded separators and links out are refused.
+    """
+    path = unquote(url_path.split("?", 1)[0])
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if any(part == ".." or "\\" in part or "\x00" in part for part in parts):
+        return None
+    base = root.resolve()
+    target = base.joinpath(*parts)
+    try:
+        resolved = target.resolve()
+    except OSError:
+        return None
+    if resolved != base and base not in resolved.parents:
+        return None
+    if resolved.is_dir():
+        if not path.endswith("/"):
+            return StaticFile(redirect=path + "/")
+        resolved = resolved / "index.html"
+    if not resolved.is_file():
+        return None
+    content_type = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
+    if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
+        content_type += "; charset=utf-8"
+    return StaticFile(resolved.read_bytes(), content_type)

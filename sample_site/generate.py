@@ -8,6 +8,7 @@ reads), the way different themes do.
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from pathlib import Path
@@ -93,7 +94,7 @@ PRODUCT = """{% extends "layout" %}
   <meta property="og:type" content="product">
   <meta property="og:title" content="{{ p.name }}">
   <meta property="og:url" content="{{ base }}products/{{ p.slug }}/">
-  <meta property="og:image" content="{{ base }}img/{{ p.slug }}.jpg">
+  <meta property="og:image" content="{{ base }}img/{{ p.slug }}.svg">
   <meta property="product:retailer_item_id" content="{{ p.id }}">
   <meta property="product:price:amount" content="{{ p.price }}">
   <meta property="product:price:currency" content="USD">
@@ -103,7 +104,7 @@ PRODUCT = """{% extends "layout" %}
 {% block main %}
 {%- if p.style == "legacy" %}
     <div class="legacy-product">
-      <img class="hero" src="/img/{{ p.slug }}.jpg" alt="">
+      <img class="hero" src="/img/{{ p.slug }}.svg" alt="">
       <h1>{{ p.name }}</h1>
       <p>Item no. <span class="sku">{{ p.id }}</span></p>
       <p class="cost">$<span class="amount">{{ p.price }}</span></p>
@@ -111,7 +112,7 @@ PRODUCT = """{% extends "layout" %}
     </div>
 {%- else %}
     <article class="product"{% if p.style.startswith("microdata") %} itemscope itemtype="https://schema.org/Product"{% endif %}{% if p.style == "attributes" %} data-croissant-product-id="{{ p.id }}" data-croissant-price="{{ p.price }}" data-croissant-currency="USD"{% endif %}>
-      <img src="/img/{{ p.slug }}.jpg" alt="{{ p.name }}"{% if p.style.startswith("microdata") %} itemprop="image"{% endif %}>
+      <img src="/img/{{ p.slug }}.svg" alt="{{ p.name }}"{% if p.style.startswith("microdata") %} itemprop="image"{% endif %}>
       <h1{% if p.style.startswith("microdata") %} itemprop="name"{% endif %}{% if p.style == "attributes" %} data-croissant-name{% endif %}>{{ p.name }}</h1>
 {%- if p.style.startswith("microdata") %}
       <meta itemprop="sku" content="{{ p.id }}">
@@ -134,7 +135,7 @@ PRODUCT = """{% extends "layout" %}
       <form class="add-to-cart" action="/cart/" method="get">
         <label>Quantity <input type="number" name="quantity" value="1" min="1" max="10"></label>
 {%- if p.style == "snipcart" %}
-        <button class="snipcart-add-item" type="button" data-item-id="{{ p.id }}" data-item-name="{{ p.name }}" data-item-price="{{ p.price }}" data-item-url="/products/{{ p.slug }}/" data-item-image="/img/{{ p.slug }}.jpg">Add to cart</button>
+        <button class="snipcart-add-item" type="button" data-item-id="{{ p.id }}" data-item-name="{{ p.name }}" data-item-price="{{ p.price }}" data-item-url="/products/{{ p.slug }}/" data-item-image="/img/{{ p.slug }}.svg">Add to cart</button>
 {%- else %}
         <button type="submit" name="product" value="{{ p.id }}">Add to cart</button>
 {%- endif %}
@@ -214,7 +215,7 @@ def _offer(p: dict) -> dict:
 
 def _product(p: dict) -> dict:
     node = {"@context": "https://schema.org", "@type": "Product", "sku": p["id"], "name": p["name"], "description": p["text"],
-            "image": f"/img/{p['slug']}.jpg", "brand": {"@type": "Brand", "name": "Atelier Nord"}, "category": CATEGORIES[p["category"]]}
+            "image": f"/img/{p['slug']}.svg", "brand": {"@type": "Brand", "name": "Atelier Nord"}, "category": CATEGORIES[p["category"]]}
     if p.get("gtin"):
         node["gtin13"] = p["gtin"]
     if p["price"]:
@@ -261,7 +262,15 @@ def main() -> None:
     write("cart/index.html", env.get_template("cart").render(title="Checkout", items=PRODUCTS))
     write("products/draft/index.html", env.get_template("draft").render(title="Draft"))
     write("old-parka/index.html", REDIRECT)
-    write("css/site.css", "body{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem}.price{font-size:1.4rem;font-weight:600}\n"
+    palette = ["#2f4858", "#33658a", "#86bbd8", "#758e4f", "#f6ae2d", "#f26419", "#8d5a97"]
+    for index, p in enumerate(PRODUCTS):
+        colour = palette[index % len(palette)]
+        write(f"img/{p['slug']}.svg",
+              f'<svg xmlns="http://www.w3.org/2000/svg" width="480" height="300" viewBox="0 0 480 300">'
+              f'<rect width="480" height="300" rx="16" fill="{colour}"/>'
+              f'<text x="240" y="160" font-family="sans-serif" font-size="24" fill="#fff" text-anchor="middle">'
+              f'{html.escape(p["name"])}</text></svg>\n')
+    write("css/site.css", "body{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem}.product img{max-width:24rem;display:block}.price{font-size:1.4rem;font-weight:600}\n"
           "nav a{margin-right:.8rem}.product-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:1rem;list-style:none;padding:0}\n")
 
 

@@ -16,6 +16,7 @@ def copy_sample(tmp_path: Path) -> Path:
     store = tmp_path / "store"
     store.mkdir()
     shutil.copy(SAMPLE / "croissant.toml", store / "croissant.toml")
+    shutil.copy(SAMPLE / "checkout_app.py", store / "checkout_app.py")
     shutil.copytree(SAMPLE / "public", store / "public")
     return store / "croissant.toml"
 

@@ -49,6 +49,6 @@ def main(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-from . import build_commands, sandbox_commands  # noqa: E402  (register the commands on ``main``)
+from . import build_commands, carts_commands, preview_commands, sandbox_commands  # noqa: E402  (register the commands on ``main``)
 
-__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_SYNC_FAILED", "EXIT_USAGE", "build_commands", "main", "sandbox_commands"]
+__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_SYNC_FAILED", "EXIT_USAGE", "build_commands", "carts_commands", "main", "preview_commands", "sandbox_commands"]

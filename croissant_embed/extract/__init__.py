@@ -14,7 +14,7 @@ from typing import Any, Literal
 from .candidates import FIELDS, Candidate, SourceResult
 from .markup import from_attributes, from_capture, from_opengraph, from_snipcart, meta_tags
 from .normalise import Product, normalise, page_url
-from .placement import POSITIONS, has_component, head_offset, marker_offset, selector_offset, visible_price
+from .placement import POSITIONS, body_end_offset, has_component, head_offset, marker_offset, matches_selector, selector_offset, visible_price
 from .prices import PriceError, format_minor
 from .scan import Html
 from .structured import from_jsonld, from_microdata
@@ -126,6 +126,8 @@ def analyse_page(text: str, rel_path: str, options: ExtractOptions) -> PageAnaly
                 fields.setdefault(name, value)
                 sources.setdefault(name, "capture")
     kept = tuple(warnings)
+    if not fields and options.checkout_selector and "<form" in text.lower() and matches_selector(page, options.checkout_selector):
+        return PageAnalysis("not-product", "checkout page", warnings=kept, checkout_at=body_end_offset(page))
     if merged.empty_price and "price" not in fields and not (fields.get("id") and fields.get("name")):
         return PageAnalysis("not-product", "template with an empty price", warnings=kept)
     if not fields:

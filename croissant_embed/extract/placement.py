@@ -15,6 +15,7 @@ Position = Literal["before", "after", "prepend", "append"]
 POSITIONS: tuple[str, ...] = ("before", "after", "prepend", "append")
 BUNDLE_MARK = "croissant-toggle-web-components"
 _HEAD_END = re.compile(r"</head\s*>", re.I)
+_BODY_END = re.compile(r"</body\s*>", re.I)
 _BODY = re.compile(r"<body\b", re.I)
 _SLOT = re.compile(r"<croissant-slot\b|data-croissant-slot", re.I)
 _PDP = re.compile(r"<croissant-toggle-pdp\b", re.I)
@@ -53,6 +54,19 @@ def head_offset(page: Html) -> int | None:
             return match.start()
     body = next(page.tags_matching(_BODY), None)
     return body.end if body else None
+
+
+def body_end_offset(page: Html) -> int:
+    """Where page-level scripts go: before ``</body>``, else at the end."""
+    for match in _BODY_END.finditer(page.text):
+        if not page.is_opaque(match.start()):
+            return match.start()
+    return len(page.text)
+
+
+def matches_selector(page: Html, selector: str) -> bool:
+    """Whether any element matches a CSS selector (parses the page: call sparingly)."""
+    return BeautifulSoup(page.text, "html.parser").select_one(selector) is not None
 
 
 def has_component(page: Html) -> bool:

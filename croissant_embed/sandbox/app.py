@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from pathlib import Path
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +19,12 @@ from .validation import cart_problems, product_problems
 
 StartResponse = Callable[..., Any]
 API_PREFIX = "v0"
+STANDIN_BUNDLE_PATH = "/components/dist.js"
+
+
+def standin_bundle() -> bytes:
+    """The local stand-in for Croissant's component bundle (see static/dist.js)."""
+    return (Path(__file__).with_name("static") / "dist.js").read_bytes()
 _CORS = [
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Allow-Methods", "GET, OPTIONS"),
@@ -82,7 +89,7 @@ class SandboxApp:
         self._clock = clock
         self._tokens: dict[str, float] = {}
         self._tokens_lock = threading.Lock()
-        self.static = dict(static or {})
+        self.static = {STANDIN_BUNDLE_PATH: ("text/javascript; charset=utf-8", standin_bundle()), **(static or {})}
 
     def __repr__(self) -> str:
         return f"SandboxApp(store={self.store.path!r}, credentials={self.credentials!r})"

@@ -1,0 +1,77 @@
+"""``croissant-embed carts create|get|fulfill|cancel``: report orders to Croissant."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..connection import sync_client
+from ..errors import DataError
+from ..orders import cart_payload, parse_order, store_namespace
+from ..settings import Settings
+from . import main
+from .build_commands import config_option, settings_from
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@main.group("carts")
+def carts_group() -> None:
+    """Report orders (carts) to Croissant: create, get, fulfill, cancel."""
+
+
+@carts_group.command("create")
+@click.argument("order_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@config_option
+def create_command(order_file: Path, config: Path | None) -> None:
+    """Create the cart of a paid order described in ORDER_FILE (JSON); prints the cart."""
+    settings = settings_from(config)
+    try:
+        raw = json.loads(order_file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"not valid JSON ({exc})", location=f"order file {order_file}") from exc
+    order = parse_order(raw, where=f"order file {order_file}")
+    payload = cart_payload(order, namespace(settings))
+    with sync_client(settings) as client:
+        _echo_json(client.create_cart(payload))
+
+
+def namespace(settings: Settings):
+    """The store's cart-id namespace."""
+    return store_namespace(settings.merchant_id, settings.cart_namespace)
+
+
+def _by_id(action: str, cart_id: str, config: Path | None) -> None:
+    settings = settings_from(config)
+    with sync_client(settings) as client:
+        call = {"get": client.get_cart, "fulfill": client.fulfill_cart, "cancel": client.cancel_cart}[action]
+        _echo_json(call(cart_id))
+
+
+@carts_group.command("get")
+@click.argument("cart_id")
+@config_option
+def get_command(cart_id: str, config: Path | None) -> None:
+    """Print the cart with its buyback values."""
+    _by_id("get", cart_id, config)
+
+
+@carts_group.command("fulfill")
+@click.argument("cart_id")
+@config_option
+def fulfill_command(cart_id: str, config: Path | None) -> None:
+    """Mark the order shipped: the shopper can now sell items back."""
+    _by_id("fulfill", cart_id, config)
+
+
+@carts_group.command("cancel")
+@click.argument("cart_id")
+@config_option
+def cancel_command(cart_id: str, config: Path | None) -> None:
+    """Mark the order cancelled."""
+    _by_id("cancel", cart_id, config)

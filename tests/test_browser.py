@@ -1,0 +1,155 @@
+"""The preview in headless Chromium: components, opt-in, checkout, carts (issue 4).
+
+Needs Debian's chromium and chromium-driver (.ci/run installs them); on a machine without
+them these tests are skipped, except under CI, where their absence is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from croissant_embed.cli import main
+from croissant_embed.preview import Preview
+from croissant_embed.settings import load_settings
+
+from .sites import REPO, copy_sample
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+if not (CHROMIUM and CHROMEDRIVER):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install chromium and chromium-driver (see .ci/run)")
+    pytest.skip("chromium and chromium-driver are not installed", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory) -> Path:
+    return copy_sample(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def preview(config):
+    with Preview(load_settings(config=config), None, port=0) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1100,1000", f"--user-data-dir={tempfile.mkdtemp()}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def wait(browser, condition, timeout: float = 10):
+    return WebDriverWait(browser, timeout).until(condition)
+
+
+def open_product(browser, preview, slug: str, *, state: str = "eligible"):
+    browser.get(f"{preview.url}/products/{slug}/")
+    return wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, f"croissant-toggle-pdp[data-state={state}]"))
+
+
+def set_choice(browser, preview, opted_in: bool) -> None:
+    component = open_product(browser, preview, "vinter-down-parka")
+    toggle = component.find_element(By.CSS_SELECTOR, "input.croissant-opt-in")
+    if toggle.is_selected() != opted_in:
+        toggle.click()
+    wait(browser, lambda d: d.execute_script("return localStorage.getItem('croissant_opt_in')") == ("true" if opted_in else "false"))
+
+
+def checkout(browser, preview, product_id: str = "AN-JKT-002") -> str:
+    browser.get(f"{preview.url}/cart/")
+    Select(browser.find_element(By.NAME, "product_id")).select_by_value(product_id)
+    browser.find_element(By.NAME, "email").send_keys("shopper@example.com")
+    browser.find_element(By.CSS_SELECTOR, "form#checkout button[type=submit]").click()
+    return wait(browser, lambda d: d.find_element(By.ID, "cart-id")).text
+
+
+def test_a_product_page_shows_the_sandbox_buyback_next_to_the_price(browser, preview):
+    component = open_product(browser, preview, "fjell-shell-jacket")
+    assert "$115.60 cash" in component.text and "$144.50 store credit" in component.text
+    beside_price = browser.execute_script(
+        "var c = document.querySelector('croissant-toggle-pdp'); var p = document.querySelector('.price-block .price');"
+        "return c.parentNode === p.parentNode && !!(p.compareDocumentPosition(c) & Node.DOCUMENT_POSITION_FOLLOWING);"
+    )
+    assert beside_price is True
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "product-page.png"))
+    if os.environ.get("UPDATE_SCREENSHOT"):
+        shutil.copy(ARTIFACTS / "product-page.png", REPO / "sample_site" / "preview-product-page.png")
+
+
+def test_an_ineligible_product_shows_nothing(browser, preview):
+    component = open_product(browser, preview, "wool-hiking-socks", state="ineligible")
+    assert component.text == "" and not component.is_displayed()
+    assert browser.find_element(By.CSS_SELECTOR, ".price").text == "$18.00"
+
+
+def test_the_component_follows_the_quantity_input(browser, preview):
+    component = open_product(browser, preview, "fjell-shell-jacket")
+    quantity = browser.find_element(By.NAME, "quantity")
+    quantity.clear()
+    quantity.send_keys("2")
+    wait(browser, lambda d: component.get_attribute("quantity") == "2" and "$231.20 cash" in component.text)
+
+
+def test_toggling_the_opt_in_sets_croissant_opt_in(browser, preview):
+    component = open_product(browser, preview, "orsted-merino-scarf")
+    browser.execute_script("localStorage.removeItem('croissant_opt_in')")
+    toggle = component.find_element(By.CSS_SELECTOR, "input.croissant-opt-in")
+    toggle.click()
+    assert browser.execute_script("return localStorage.getItem('croissant_opt_in')") == "true"
+    toggle.click()
+    assert browser.execute_script("return localStorage.getItem('croissant_opt_in')") == "false"
+
+
+@pytest.mark.parametrize("choice", [True, False, None], ids=["opted-in", "opted-out", "never-chose"])
+def test_checkout_creates_exactly_one_cart_with_the_shoppers_choice(browser, preview, choice):
+    if choice is None:
+        browser.get(f"{preview.url}/about/")
+        browser.execute_script("localStorage.clear()")
+    else:
+        set_choice(browser, preview, choice)
+    before = len(preview.store.carts())
+    cart_id = checkout(browser, preview)
+    carts = preview.store.carts()
+    assert len(carts) == before + 1
+    [cart] = [c for c in carts if c["id"] == cart_id]
+    assert cart["isOptedIn"] is (choice is True)
+    assert cart["products"] == [{"retailerProductId": "AN-JKT-002", "quantity": 1, "retailSalePrice": 44900, "retailSaleCurrency": "USD"}]
+
+
+def test_fulfil_and_cancel_through_the_cli_change_the_cart_state(browser, preview, config):
+    set_choice(browser, preview, True)
+    shipped, cancelled = checkout(browser, preview), checkout(browser, preview)
+    runner = CliRunner()
+    fulfil = runner.invoke(main, ["carts", "fulfill", shipped, "--config", str(config)])
+    assert fulfil.exit_code == 0, fulfil.output
+    assert '"state": "fulfilled"' in fulfil.output
+    cancel = runner.invoke(main, ["carts", "cancel", cancelled, "--config", str(config)])
+    assert cancel.exit_code == 0 and '"state": "cancelled"' in cancel.output
+    refused = runner.invoke(main, ["carts", "cancel", shipped, "--config", str(config)])
+    assert refused.exit_code == 1 and "cannot be cancelled" in refused.output
+    states = {c["id"]: c["state"] for c in preview.store.carts()}
+    assert (states[shipped], states[cancelled]) == ("fulfilled", "cancelled")
+    got = runner.invoke(main, ["carts", "get", shipped, "--config", str(config)])
+    assert '"payoutType": "cash"' in got.output and '"value": 17960' in got.output
