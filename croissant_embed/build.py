@@ -1,7 +1,8 @@
 """The build step, stage by stage.
 
-    discover pages -> read -> strip earlier insertions -> extract product -> render snippets
-      -> splice (in memory) -> write page -> plan sync -> apply sync -> report
+    discover pages -> [per page, in workers: read -> strip earlier insertions -> extract
+      (or cache) -> render snippets -> splice (in memory) -> write page] -> plan sync
+      -> apply sync -> report
 
 Each page is written as soon as it is processed (atomically), so pages stay consistent
 whatever happens later; the sync only starts once every page is known, so the catalogue
@@ -16,16 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .connection import async_client
-from .discover import Found, discover
-from .errors import ConfigError, SiteError
-from .extract import ExtractOptions, PageAnalysis, Product, analyse_page
+from .cache import AnalysisCache, CacheReader, fingerprint
+from .discover import discover
+from .errors import ConfigError
+from .extract import Product
+from .pages import CacheRow, process_pages
 from .plan import PlannedProduct, make_plan, plan_summary
 from .render import Renderer
 from .report import PageRecord, build_report, write_report
-from .rewrite import splice, strip_insertions
 from .settings import Settings
-from .sitefiles import copy_site, read_page, remove_stale_temporaries, write_atomic
+from .sitefiles import copy_site, remove_stale_temporaries, write_atomic
 from .state import SyncState
 from .sync import Progress, push
 
@@ -47,14 +48,6 @@ class BuildOptions:
 
 
 @dataclass
-class PageOutcome:
-    """One processed page: its record and, for product pages, the analysis."""
-
-    record: PageRecord
-    analysis: PageAnalysis | None = None
-
-
-@dataclass
 class BuildResult:
     """Everything a build did, for the CLI to print and the tests to check."""
 
@@ -62,57 +55,13 @@ class BuildResult:
     pages: list[PageRecord]
     products: list[PlannedProduct]
     exit_code: int
-    report: dict[str, Any]
+    report: dict[str, Any] | None
     messages: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:
         """Counts per action."""
         return plan_summary(self.products)
-
-
-def process_page(found: Found, options: ExtractOptions, renderer: Renderer, *, write: bool) -> PageOutcome:
-    """Read, analyse, inject and (unless ``write`` is False) save one page."""
-    if found.skipped:
-        return PageOutcome(PageRecord(found.rel, "not-product", found.skipped))
-    try:
-        _, page = read_page(found.path, found.rel)
-    except SiteError as exc:
-        return PageOutcome(PageRecord(found.rel, "error", str(exc)))
-    clean = strip_insertions(page.text)
-    analysis = analyse_page(clean, found.rel, options)
-    insertions: list[tuple[int, str]] = []
-    if analysis.product is not None and analysis.pdp_at is not None:
-        insertions.append((analysis.pdp_at, renderer.pdp(analysis.product)))
-        if analysis.head_at is not None:
-            insertions.append((analysis.head_at, renderer.bundle))
-    if analysis.checkout_at is not None:
-        insertions.append((analysis.checkout_at, renderer.checkout()))
-    new_text = splice(clean, insertions)
-    changed = new_text != page.text
-    if changed and write:
-        write_atomic(found.path, page.encode(new_text))
-    record = _record(found.rel, analysis, changed)
-    return PageOutcome(record, analysis)
-
-
-def _record(rel: str, analysis: PageAnalysis, changed: bool) -> PageRecord:
-    warnings = analysis.warnings
-    if analysis.status == "product":
-        if analysis.pdp_at is None and not any("of its own" in w for w in warnings):
-            return PageRecord(rel, "error", "no place for the component (see warnings)", analysis.product_id, warnings)
-        return PageRecord(rel, "injected" if changed else "unchanged", "", analysis.product_id, warnings)
-    if analysis.checkout_at is not None:
-        return PageRecord(rel, "injected" if changed else "unchanged", "checkout: opt-in script", None, warnings)
-    return PageRecord(rel, analysis.status, analysis.reason, analysis.product_id, warnings)
-
-
-def iter_pages(settings: Settings, site: Path, *, write: bool) -> Iterator[PageOutcome]:
-    """Every page of the site, processed."""
-    renderer = Renderer(settings)
-    options = settings.extract_options()
-    for found in discover(site, include=settings.include, exclude=settings.exclude):
-        yield process_page(found, options, renderer, write=write)
 
 
 def resolve_site(settings: Settings, options: BuildOptions) -> Path:
@@ -141,13 +90,20 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
     pages: list[PageRecord] = []
     products: list[tuple[str, Product]] = []
     invalid: list[tuple[str, str | None, tuple[str, ...], dict[str, str]]] = []
-    for outcome in iter_pages(settings, site, write=write):
+    cache_path = settings.state_dir / "cache.sqlite3"
+    cache = AnalysisCache(cache_path, fingerprint(settings.extract_options(), Renderer(settings).fingerprint()))
+    rows: list[CacheRow] = []
+    founds = list(discover(site, include=settings.include, exclude=settings.exclude))
+    for outcome in process_pages(settings, founds, write=write, cache=CacheReader(cache_path)):
         pages.append(outcome.record)
-        analysis = outcome.analysis
+        rows.extend(outcome.cache_rows)
+        analysis = outcome.analysis()
         if analysis is not None and analysis.product is not None:
             products.append((outcome.record.path, analysis.product))
         elif analysis is not None and analysis.status == "invalid":
             invalid.append((outcome.record.path, analysis.product_id, analysis.problems, analysis.sources))
+    cache.record(rows)
+    cache.finish()
     if not products and not invalid:
         raise ConfigError([
             f"site_dir: no product pages among the {len(pages)} pages of {site}; check the folder and include/exclude, "
@@ -167,8 +123,9 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
         _write_plan(options.plan_path or settings.state_dir / "plan.json", settings, entries)
     else:
         exit_code = _sync(settings, entries, state, options)
-    report = build_report(pages, entries, environment=settings.environment, dry_run=options.dry_run)
+    report = None
     if options.report_path is not None:
+        report = build_report(pages, entries, environment=settings.environment, dry_run=options.dry_run)
         write_report(options.report_path, report)
     return BuildResult(site, pages, entries, exit_code, report, messages)
 
@@ -176,6 +133,8 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
 def _sync(settings: Settings, entries: list[PlannedProduct], state: SyncState, options: BuildOptions) -> int:
     to_send = sum(1 for entry in entries if entry.to_send)
     progress = Progress(to_send, enabled=options.progress)
+
+    from .connection import async_client
 
     async def go() -> None:
         async with async_client(settings) as client:
@@ -199,7 +158,7 @@ def _write_plan(path: Path, settings: Settings, entries: list[PlannedProduct]) -
             if e.to_send
         ],
     }
-    write_atomic(path, (json.dumps(plan, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_atomic(path, (json.dumps(plan, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8"))
 
 
-__all__ = ["BuildOptions", "BuildResult", "process_page", "run_build"]
+__all__ = ["BuildOptions", "BuildResult", "run_build"]

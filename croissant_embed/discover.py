@@ -20,7 +20,7 @@ from .errors import SiteError
 class Found:
     """A file under the site: its path, its path relative to the site (with ``/``)."""
 
-    path: Path
+    path: Path | str
     rel: str
     skipped: str | None = None
 
@@ -57,22 +57,24 @@ def discover(site: Path, *, include: tuple[str, ...], exclude: tuple[str, ...]) 
     """Every page file of the site in a stable order; links are listed as skipped."""
     if not site.is_dir():
         raise SiteError(f"the site folder {site} does not exist or is not a folder")
-    root = site.resolve()
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs.sort()
-        base = Path(folder)
-        for name in list(dirs):
-            if (base / name).is_symlink():
-                dirs.remove(name)
-                rel = (base / name).relative_to(root).as_posix()
-                if matches(rel + "/x.html", include):
-                    yield Found(base / name, rel, "symbolic link to a folder (not followed)")
-        for name in sorted(files):
-            path = base / name
-            rel = path.relative_to(root).as_posix()
-            if name.endswith(".croissant-tmp") or not matches(rel, include) or matches(rel, exclude):
-                continue
-            if path.is_symlink():
-                yield Found(path, rel, "symbolic link (not followed)")
-            else:
-                yield Found(path, rel)
+    root = str(site.resolve())
+    yield from _walk(root, "", include, exclude)
+
+
+def _walk(folder: str, prefix: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> Iterator[Found]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as exc:
+        yield Found(Path(folder), prefix.rstrip("/") or ".", f"folder cannot be read ({exc.strerror})")
+        return
+    for entry in entries:
+        rel = prefix + entry.name
+        if entry.is_symlink():
+            if matches(rel, include) or matches(rel + "/x.html", include):
+                yield Found(Path(entry.path), rel, "symbolic link (not followed)")
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, rel + "/", include, exclude)
+        elif entry.name.endswith(".croissant-tmp") or not matches(rel, include) or matches(rel, exclude):
+            continue
+        else:
+            yield Found(entry.path, rel)

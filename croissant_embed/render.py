@@ -18,6 +18,7 @@ from .settings import Settings
 
 CDN_BUNDLE = "https://cdn.croissant.com/croissant-toggle-web-components/dist.js"
 LOCAL_BUNDLE_PATH = "/components/dist.js"
+TEMPLATES = ("bundle.html", "pdp.html", "checkout.html")
 
 
 def builtin_templates_dir() -> Path:
@@ -58,6 +59,16 @@ class Renderer:
             "environment": settings.environment,
         }
         self.bundle = self._render("bundle.html")
+
+    def fingerprint(self) -> str:
+        """What the rendered snippets depend on: the context and the templates' sources."""
+        sources = []
+        for name in TEMPLATES:
+            try:
+                sources.append(self._env.loader.get_source(self._env, name)[0])
+            except jinja2.TemplateNotFound:
+                sources.append("")
+        return repr((sorted(self._context.items()), sources))
 
     def _render(self, name: str, **context: Any) -> str:
         try:

@@ -62,20 +62,25 @@ def decode(data: bytes, rel_path: str) -> PageText:
     return PageText(data.decode("latin-1"), "latin-1")
 
 
-def read_page(path: Path, rel_path: str) -> tuple[bytes, PageText]:
-    """The bytes and text of a page."""
+def read_bytes(path: Path | str, rel_path: str) -> bytes:
+    """The bytes of a page (refusing pages over the size limit)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_PAGE_BYTES:
-            raise SiteError(f"{size:,} bytes is over the {MAX_PAGE_BYTES:,}-byte page limit; exclude it", path=rel_path)
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_PAGE_BYTES:
+                raise SiteError(f"{size:,} bytes is over the {MAX_PAGE_BYTES:,}-byte page limit; exclude it", path=rel_path)
+            return handle.read()
     except OSError as exc:
         raise SiteError(f"cannot be read ({exc.strerror})", path=rel_path) from exc
-    return data, decode(data, rel_path)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping its permission bits."""
+def write_atomic(path: Path | str, data: bytes, *, durable: bool = False) -> None:
+    """Replace ``path`` with ``data`` atomically, keeping its permission bits.
+
+    The rename makes the replacement atomic for readers and against a killed process;
+    ``durable`` adds an fsync for files that must also survive a power loss (the state).
+    """
+    path = Path(path)
     try:
         mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,8 +88,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
+                if durable:
+                    out.flush()
+                    os.fsync(out.fileno())
             os.chmod(temporary, mode)
             os.replace(temporary, path)
         except BaseException:

@@ -71,5 +71,5 @@ class SyncState:
             self._journal = None
         self.folder.mkdir(parents=True, exist_ok=True)
         data = {"version": VERSION, "targets": {t: dict(sorted(v.items())) for t, v in sorted(self._all.items())}}
-        write_atomic(self.snapshot, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"))
+        write_atomic(self.snapshot, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"), durable=True)
         self.journal_path.unlink(missing_ok=True)

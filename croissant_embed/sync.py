@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from .api import AsyncCroissantClient
 from .errors import ApiError, AuthError
 from .plan import PlannedProduct
 from .state import SyncState
+
+if TYPE_CHECKING:
+    from .api import AsyncCroissantClient
 
 
 class Progress:

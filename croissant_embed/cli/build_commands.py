@@ -9,7 +9,6 @@ from typing import Any
 import click
 
 from ..build import BuildOptions, BuildResult, run_build
-from ..connection import sync_client
 from ..settings import Settings, load_settings
 from . import main
 
@@ -109,6 +108,8 @@ def check_command(config: Path | None, offline: bool) -> None:
         click.echo(f"warning: site_dir {settings.site_dir} does not exist yet", err=True)
     if offline:
         return
+    from ..connection import sync_client
+
     with sync_client(settings) as client:
         client.check_credentials()
     click.echo(f"credentials: ok (a token was issued by {settings.api_base_url})")

@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from ..connection import sync_client
 from ..errors import DataError
 from ..orders import cart_payload, parse_order, store_namespace
 from ..settings import Settings
@@ -37,6 +36,8 @@ def create_command(order_file: Path, config: Path | None) -> None:
         raise DataError(f"not valid JSON ({exc})", location=f"order file {order_file}") from exc
     order = parse_order(raw, where=f"order file {order_file}")
     payload = cart_payload(order, namespace(settings))
+    from ..connection import sync_client
+
     with sync_client(settings) as client:
         _echo_json(client.create_cart(payload))
 
@@ -47,6 +48,8 @@ def namespace(settings: Settings):
 
 
 def _by_id(action: str, cart_id: str, config: Path | None) -> None:
+    from ..connection import sync_client
+
     settings = settings_from(config)
     with sync_client(settings) as client:
         call = {"get": client.get_cart, "fulfill": client.fulfill_cart, "cancel": client.cancel_cart}[action]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..preview import Preview
 from . import main
 from .build_commands import config_option, settings_from
 
@@ -24,6 +23,8 @@ def preview_command(site_dir: Path | None, config: Path | None, host: str, port:
     The source site is not modified. Product pages show the buyback from the embedded
     sandbox, and the store's checkout_app (if any) is served at /checkout. Ctrl-C stops.
     """
+    from ..preview import Preview
+
     settings = settings_from(config)
     with Preview(settings, site_dir, host=host, port=port, out_dir=out_dir) as preview:
         pages = sum(1 for record in preview.result.pages if record.product_id)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from ..sandbox import BackgroundServer, FaultConfig, SandboxApp, SandboxCredentials, SandboxStore
 from . import main
 
 DEFAULT_DB = Path(".croissant") / "sandbox.sqlite3"
@@ -38,6 +37,8 @@ def serve_command(
 
     The secret comes from CROISSANT_SANDBOX_CLIENT_SECRET, or is generated and printed.
     """
+    from ..sandbox import BackgroundServer, FaultConfig, SandboxApp, SandboxCredentials, SandboxStore
+
     if db_path != ":memory:":
         Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     generated = SandboxCredentials.generate()
@@ -68,6 +69,8 @@ def inspect_command(db_path: str, as_json: bool) -> None:
     """List the products and carts the sandbox holds."""
     if not Path(db_path).is_file():
         raise click.UsageError(f"no sandbox database at {db_path}; run a build with environment=local or `sandbox serve` first, or pass --db")
+    from ..sandbox import SandboxStore
+
     store = SandboxStore(db_path)
     products = [{"id": pid, "puts": puts, **payload} for pid, payload, puts in store.products()]
     carts = store.carts()

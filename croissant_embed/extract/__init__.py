@@ -24,7 +24,6 @@ __all__ = ["ExtractOptions", "PageAnalysis", "Product", "analyse_page", "page_ur
 Status = Literal["product", "not-product", "invalid"]
 _DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|<%|\{\$")
-_IGNORE = re.compile(r"data-croissant-ignore", re.I)
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ def analyse_page(text: str, rel_path: str, options: ExtractOptions) -> PageAnaly
     meta = meta_tags(page)
     if "refresh" in meta:
         return PageAnalysis("not-product", "redirect stub")
-    if next(page.tags_matching(_IGNORE), None) is not None:
+    if next(page.tags_with("data-croissant-ignore", lambda tag: "data-croissant-ignore" in tag.attrs), None) is not None:
         return PageAnalysis("not-product", "opted out with data-croissant-ignore")
     results = [
         from_attributes(page),

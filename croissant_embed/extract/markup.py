@@ -6,21 +6,16 @@ import json
 import re
 from typing import Any, Mapping
 
-from bs4 import BeautifulSoup
-
 from .candidates import Candidate, SourceResult
-from .scan import Html, Tag, visible_text
+from .scan import Html, soup, visible_text
 from .structured import availability
 
 ATTRIBUTE_PREFIX = "data-croissant-"
-_OUR_ATTRS = re.compile(r"data-croissant-(?!slot|ignore)", re.I)
 _OUR_FIELDS = {
     "product-id": "id", "price": "price", "currency": "currency", "name": "name", "url": "url",
     "image": "image", "brand": "brand", "sku": "sku", "gtin": "gtin", "category": "category",
     "available": "available",
 }
-_META = re.compile(r"<meta\b", re.I)
-_SNIPCART = re.compile(r"data-item-id\s*=", re.I)
 _OG_FIELDS = {
     "product:retailer_item_id": "id", "og:title": "name", "product:price:amount": "price",
     "og:price:amount": "price", "product:price:currency": "currency", "og:price:currency": "currency",
@@ -34,7 +29,7 @@ def from_attributes(page: Html) -> SourceResult:
     result = SourceResult("attributes")
     fields: dict[str, Any] = {}
     ids: list[str] = []
-    for tag in page.tags_matching(_OUR_ATTRS):
+    for tag in page.tags_with(ATTRIBUTE_PREFIX):
         for attribute, value in tag.attrs.items():
             name = _OUR_FIELDS.get(attribute[len(ATTRIBUTE_PREFIX):]) if attribute.startswith(ATTRIBUTE_PREFIX) else None
             if name is None:
@@ -66,7 +61,7 @@ def _boolean(value: Any) -> bool | None:
 def meta_tags(page: Html) -> dict[str, str]:
     """``<meta property|name=... content=...>`` of the page, first occurrence wins."""
     found: dict[str, str] = {}
-    for tag in page.tags_matching(_META):
+    for tag in page.tags_with("<meta", lambda tag: tag.name == "meta"):
         key = (tag.get("property") or tag.get("name") or tag.get("http-equiv") or "").strip().lower()
         if key and "content" in tag.attrs:
             found.setdefault(key, tag.attrs["content"])
@@ -91,7 +86,7 @@ def from_opengraph(meta: Mapping[str, str]) -> SourceResult:
 def from_snipcart(page: Html, default_currency: str | None) -> SourceResult:
     """Snipcart-style buy buttons (``data-item-id``, ``data-item-price``, ...)."""
     result = SourceResult("snipcart")
-    for tag in page.tags_matching(_SNIPCART):
+    for tag in page.tags_with("data-item-id", lambda tag: "data-item-id" in tag.attrs):
         price: Any = tag.get("data-item-price")
         currency = tag.get("data-item-currency")
         if price and price.strip().startswith("{"):
@@ -131,15 +126,15 @@ def from_capture(page: Html, capture: Mapping[str, str], wanted: set[str]) -> So
     specs = {name: parse_capture_spec(spec) for name, spec in capture.items() if name in wanted}
     if not specs:
         return result
-    soup = None
+    tree = None
     fields: dict[str, Any] = {}
     for name, (selector, attribute, literal) in specs.items():
         if literal is not None:
             fields[name] = literal
             continue
-        if soup is None:
-            soup = BeautifulSoup(page.text, "html.parser")
-        element = soup.select_one(selector)
+        if tree is None:
+            tree = soup(page.text)
+        element = tree.select_one(selector)
         if element is None:
             continue
         value = element.get(attribute) if attribute else " ".join(element.get_text(" ").split())
@@ -150,8 +145,3 @@ def from_capture(page: Html, capture: Mapping[str, str], wanted: set[str]) -> So
     if fields:
         result.candidates.append(Candidate("capture", fields))
     return result
-
-
-def first_tag(page: Html, pattern: re.Pattern[str]) -> Tag | None:
-    """The first start tag matching ``pattern`` outside opaque regions."""
-    return next(page.tags_matching(pattern), None)

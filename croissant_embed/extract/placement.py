@@ -6,20 +6,18 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bs4 import BeautifulSoup
-
 from .prices import PriceError, to_minor_units
-from .scan import Html, Tag, line_offsets, parse_start_tag, visible_text
+from .scan import Html, Tag, line_offsets, parse_start_tag, soup, visible_text
 
 Position = Literal["before", "after", "prepend", "append"]
 POSITIONS: tuple[str, ...] = ("before", "after", "prepend", "append")
 BUNDLE_MARK = "croissant-toggle-web-components"
-_HEAD_END = re.compile(r"</head\s*>", re.I)
-_BODY_END = re.compile(r"</body\s*>", re.I)
-_BODY = re.compile(r"<body\b", re.I)
-_SLOT = re.compile(r"<croissant-slot\b|data-croissant-slot", re.I)
-_PDP = re.compile(r"<croissant-toggle-pdp\b", re.I)
-_PRICE = re.compile(r"""itemprop\s*=\s*["']?price\b|class\s*=\s*(?:"[^"]*price|'[^']*price|[^\s>"']*price)""", re.I)
+
+
+def _is_price_element(tag: Tag) -> bool:
+    if tag.name in ("meta", "link", "input", "script"):
+        return False
+    return tag.get("itemprop", "").strip().lower() == "price" or "price" in tag.get("class", "").lower()
 
 
 @dataclass(frozen=True)
@@ -46,37 +44,34 @@ def offset_of(tag: Tag, position: str, page: Html) -> int:
 
 def head_offset(page: Html) -> int | None:
     """Where the bundle script goes (before ``</head>``), or None when it is already there."""
-    for match in re.finditer(rf"<script\b[^>]*{BUNDLE_MARK}|<script\b[^>]*croissant-embed-bundle", page.text, re.I):
-        if not page.is_opaque(match.start()):
-            return None
-    for match in _HEAD_END.finditer(page.text):
-        if not page.is_opaque(match.start()):
-            return match.start()
-    body = next(page.tags_matching(_BODY), None)
+    if next(page.tags_with(BUNDLE_MARK, lambda tag: tag.name == "script"), None) is not None:
+        return None
+    head_end = page.find_markup("</head")
+    if head_end is not None:
+        return head_end
+    body = next(page.tags_with("<body", lambda tag: tag.name == "body"), None)
     return body.end if body else None
 
 
 def body_end_offset(page: Html) -> int:
     """Where page-level scripts go: before ``</body>``, else at the end."""
-    for match in _BODY_END.finditer(page.text):
-        if not page.is_opaque(match.start()):
-            return match.start()
-    return len(page.text)
+    body_end = page.find_markup("</body")
+    return len(page.text) if body_end is None else body_end
 
 
 def matches_selector(page: Html, selector: str) -> bool:
     """Whether any element matches a CSS selector (parses the page: call sparingly)."""
-    return BeautifulSoup(page.text, "html.parser").select_one(selector) is not None
+    return soup(page.text).select_one(selector) is not None
 
 
 def has_component(page: Html) -> bool:
     """Whether the theme already carries a ``<croissant-toggle-pdp>`` of its own."""
-    return next(page.tags_matching(_PDP), None) is not None
+    return next(page.tags_with("<croissant-toggle-pdp", lambda tag: tag.name == "croissant-toggle-pdp"), None) is not None
 
 
 def marker_offset(page: Html) -> int | None:
     """Offset given by a ``<croissant-slot>`` element or a ``data-croissant-slot`` attribute."""
-    tag = next(page.tags_matching(_SLOT), None)
+    tag = next(page.tags_with("croissant-slot", lambda tag: tag.name == "croissant-slot" or "data-croissant-slot" in tag.attrs), None)
     if tag is None:
         return None
     if tag.name == "croissant-slot":
@@ -87,8 +82,7 @@ def marker_offset(page: Html) -> int | None:
 
 def selector_offset(page: Html, selector: str, position: str) -> int | None:
     """Offset relative to the first element matching a CSS selector (parses the page)."""
-    soup = BeautifulSoup(page.text, "html.parser")
-    element = soup.select_one(selector)
+    element = soup(page.text).select_one(selector)
     if element is None or element.sourceline is None:
         return None
     start = line_offsets(page.text)[element.sourceline - 1] + element.sourcepos
@@ -98,7 +92,7 @@ def selector_offset(page: Html, selector: str, position: str) -> int | None:
 
 def visible_price(page: Html, price: int, currency: str) -> VisiblePrice | None:
     """The innermost price element, preferring one that shows the extracted price."""
-    tags = [t for t in page.tags_matching(_PRICE) if t.name not in ("meta", "link", "input", "script")]
+    tags = list(page.tags_with("price", _is_price_element))
     spans = [(tag, page.element_end(tag)) for tag in tags]
     innermost = [(t, end) for t, end in spans if not any(t.start < o.start < end for o, _ in spans)]
     readable: list[VisiblePrice] = []

@@ -10,10 +10,11 @@ into the text, ready for splicing.
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 _OPAQUE = re.compile(
     r"<!--.*?(?:-->|\Z)|<(script|style|template|textarea|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)",
@@ -27,6 +28,7 @@ _JSONLD = re.compile(r"""<script\b[^>]*?type\s*=\s*["']?application/ld\+json["']
 _TAG_TEXT = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,28 @@ class Html:
     text: str
     _opaque: list[tuple[int, int]] | None = field(default=None, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
+    _lower: str | None = field(default=None, repr=False)
+
+    @property
+    def lower(self) -> str:
+        """The text in lower case, offset for offset (for literal searches)."""
+        if self._lower is None:
+            lowered = self.text.lower()
+            # a few characters (such as "İ") change length when lowered: keep offsets aligned
+            self._lower = lowered if len(lowered) == len(self.text) else self.text.translate(_ASCII_LOWER)
+        return self._lower
+
+    def find_all(self, needle: str, start: int = 0) -> Iterator[int]:
+        """Offsets of a lower-case literal, case-insensitively."""
+        lower = self.lower
+        at = lower.find(needle, start)
+        while at >= 0:
+            yield at
+            at = lower.find(needle, at + 1)
+
+    def find_markup(self, needle: str) -> int | None:
+        """The first occurrence of a lower-case literal outside opaque regions."""
+        return next((at for at in self.find_all(needle) if not self.is_opaque(at)), None)
 
     def opaque_spans(self) -> list[tuple[int, int]]:
         """Spans of comments, scripts, styles and templates (not searched for markup)."""
@@ -81,24 +105,30 @@ class Html:
         index = bisect.bisect_right(self._starts, pos) - 1
         return index >= 0 and spans[index][0] < pos < spans[index][1]
 
-    def tags_matching(self, pattern: re.Pattern[str]) -> Iterator[Tag]:
-        """Start tags (outside opaque regions) whose source text matches ``pattern``."""
+    def tags_with(self, needle: str, accept: Callable[[Tag], bool] | None = None) -> Iterator[Tag]:
+        """Start tags (outside opaque regions) whose source holds ``needle`` (lower case).
+
+        The page is searched for the literal with ``str.find``; only the tags around its
+        occurrences are parsed, so a page without the needle costs one scan in C.
+        """
         seen: set[int] = set()
-        for match in pattern.finditer(self.text):
-            open_at = self.text.rfind("<", 0, match.start() + 1)
-            if open_at < 0 or open_at in seen or self.is_opaque(open_at):
+        text = self.text
+        for at in self.find_all(needle):
+            open_at = at if text.startswith("<", at) else text.rfind("<", 0, at)
+            if open_at < 0 or open_at in seen:
                 continue
-            tag = parse_start_tag(self.text, open_at)
-            if tag is None or tag.end <= match.start():
+            tag = parse_start_tag(text, open_at)
+            if tag is None or tag.end <= at or self.is_opaque(open_at):
                 continue
             seen.add(open_at)
-            yield tag
+            if accept is None or accept(tag):
+                yield tag
 
     def element_end(self, tag: Tag) -> int:
         """Offset just past the element's end tag (past the start tag for void elements)."""
         if tag.self_closing or tag.name in VOID:
             return tag.end
-        pattern = re.compile(rf"<(/?){re.escape(tag.name)}(?=[\s/>])[^>]*>", re.I)
+        pattern = _element_pattern(tag.name)
         depth = 1
         for match in pattern.finditer(self.text, tag.end):
             if self.is_opaque(match.start()):
@@ -123,9 +153,25 @@ class Html:
                 yield match.start(), match.group(1)
 
 
+@functools.lru_cache(maxsize=64)
+def _element_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^>]*>", re.I)
+
+
 def _inside_comment(text: str, pos: int) -> bool:
     opened = text.rfind("<!--", 0, pos)
     return opened >= 0 and text.rfind("-->", opened, pos) < 0
+
+
+def soup(markup: str) -> Any:
+    """A BeautifulSoup tree of ``markup`` (html.parser keeps source positions).
+
+    bs4 is imported on first use: most pages never need a tree, and a build step's start-up
+    time is paid on every build.
+    """
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(markup, "html.parser")
 
 
 def visible_text(fragment: str) -> str:

@@ -6,19 +6,21 @@ import html
 import json
 import re
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from bs4 import BeautifulSoup, Tag as SoupTag
 
 from .candidates import Candidate, SourceResult
-from .scan import Html
+from .scan import Html, soup
+
+if TYPE_CHECKING:
+    from bs4 import Tag as SoupTag
 
 MAX_JSONLD_CHARS = 2_000_000
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _PRODUCT_TYPES = {"Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts", "Vehicle", "Car"}
-_MICRODATA_PRODUCT = re.compile(r"itemtype\s*=\s*[\"']?https?://schema\.org/(?:Product|ProductGroup|IndividualProduct)\b", re.I)
+_MICRODATA_PRODUCT = re.compile(r"https?://schema\.org/(?:Product|ProductGroup|IndividualProduct)/?$", re.I)
 _AVAILABLE = {"instock", "instoreonly", "onlineonly", "limitedavailability", "preorder", "presale", "backorder", "in stock"}
 _UNAVAILABLE = {"outofstock", "soldout", "discontinued", "out of stock"}
 
@@ -161,13 +163,13 @@ def from_microdata(page: Html) -> SourceResult:
     """Products marked up with schema.org microdata (outermost Product scopes only)."""
     result = SourceResult("microdata")
     covered_until = -1
-    for tag in page.tags_matching(_MICRODATA_PRODUCT):
+    for tag in page.tags_with("itemtype", lambda tag: bool(_MICRODATA_PRODUCT.match(tag.get("itemtype", "").strip()))):
         if tag.start < covered_until:
             continue
         end = page.element_end(tag)
         covered_until = end
-        scope = BeautifulSoup(page.text[tag.start : end], "html.parser").find(attrs={"itemscope": True})
-        if not isinstance(scope, SoupTag):
+        scope = soup(page.text[tag.start : end]).find(attrs={"itemscope": True})
+        if scope is None:
             continue
         props = _properties(scope)
         node = {"@type": "Product", **props}

@@ -1,0 +1,171 @@
+"""Per-page stage: read -> strip earlier insertions -> extract (or cache) -> render -> splice -> write.
+
+Pages are independent, so large sites are processed by worker processes (one per core by
+default), each taking chunks of pages; results come back in site order. Each page is
+written atomically as soon as it is processed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Iterator, Sequence
+
+from .cache import CacheReader, from_entry, page_key, to_entry
+from .discover import Found
+from .errors import SiteError
+from .extract import PageAnalysis, analyse_page
+from .render import Renderer
+from .report import PageRecord
+from .rewrite import OPEN, splice, strip_insertions
+from .settings import Settings
+from .sitefiles import decode, read_bytes, write_atomic
+
+PARALLEL_MIN_PAGES = 400
+MARKER_BYTES = OPEN.encode("ascii")
+CHUNK_PAGES = 200
+
+
+CacheRow = tuple[str, "str | None", bool]
+"""(page key, analysis entry or None when the cache has it, stable)."""
+
+
+@dataclass
+class PageOutcome:
+    """One processed page: its record, its analysis as JSON (product pages), its cache rows.
+
+    The analysis travels as the compact JSON the cache stores: a string is far cheaper to
+    send back from a worker process than the objects it describes.
+    """
+
+    record: PageRecord
+    entry: str | None = None
+    cache_rows: tuple[CacheRow, ...] = ()
+
+    def analysis(self) -> PageAnalysis | None:
+        """The analysis of a product (or invalid product) page."""
+        return None if self.entry is None else from_entry(self.entry)
+
+
+def _record(rel: str, analysis: PageAnalysis, changed: bool) -> PageRecord:
+    warnings = analysis.warnings
+    if analysis.status == "product":
+        if analysis.pdp_at is None and not any("of its own" in w for w in warnings):
+            return PageRecord(rel, "error", "no place for the component (see warnings)", analysis.product_id, warnings)
+        return PageRecord(rel, "injected" if changed else "unchanged", "", analysis.product_id, warnings)
+    if analysis.checkout_at is not None:
+        return PageRecord(rel, "injected" if changed else "unchanged", "checkout: opt-in script", None, warnings)
+    return PageRecord(rel, analysis.status, analysis.reason, analysis.product_id, warnings)
+
+
+def _wanted(analysis: PageAnalysis) -> bool:
+    """Whether the page gets any insertion."""
+    return (analysis.product is not None and analysis.pdp_at is not None) or analysis.checkout_at is not None
+
+
+def has_marker_bytes(data: bytes) -> bool:
+    """Whether raw page bytes may hold earlier insertions (always True for UTF-16 pages)."""
+    return data.startswith((b"\xff\xfe", b"\xfe\xff")) or MARKER_BYTES in data
+
+
+class PageProcessor:
+    """Processes single pages for one build's settings (one per worker process)."""
+
+    def __init__(self, settings: Settings, *, write: bool, cache: CacheReader) -> None:
+        self.options = settings.extract_options()
+        self.renderer = Renderer(settings)
+        self.write = write
+        self.cache = cache
+
+    def insertions(self, analysis: PageAnalysis) -> list[tuple[int, str]]:
+        """The snippets this page gets, with their offsets in the clean text."""
+        out: list[tuple[int, str]] = []
+        if analysis.product is not None and analysis.pdp_at is not None:
+            out.append((analysis.pdp_at, self.renderer.pdp(analysis.product)))
+            if analysis.head_at is not None:
+                out.append((analysis.head_at, self.renderer.bundle))
+        if analysis.checkout_at is not None:
+            out.append((analysis.checkout_at, self.renderer.checkout()))
+        return out
+
+    def __call__(self, found: Found) -> PageOutcome:
+        if found.skipped:
+            return PageOutcome(PageRecord(found.rel, "not-product", found.skipped))
+        try:
+            data = read_bytes(found.path, found.rel)
+            key = page_key(data)
+            hit = self.cache.get(key)
+            if hit is not None and hit[1]:  # these exact bytes were final last time: nothing to do
+                return self._outcome(found.rel, from_entry(hit[0]), hit[0], False, ((key, None, True),))
+            if hit is not None and not self.write and not has_marker_bytes(data):
+                analysis = from_entry(hit[0])  # a dry run over an un-injected page: no need to decode
+                wanted = _wanted(analysis)
+                return self._outcome(found.rel, analysis, hit[0], wanted, ((key, None, not wanted),))
+            page = decode(data, found.rel)
+        except SiteError as exc:
+            return PageOutcome(PageRecord(found.rel, "error", str(exc)))
+        clean = strip_insertions(page.text)
+        entry: str | None = None  # a new cache entry (None when the cache already has this key)
+        if hit is None:
+            analysis = analyse_page(clean, found.rel, self.options)
+            entry = known = to_entry(analysis)
+        else:
+            analysis = from_entry(hit[0])
+            known = hit[0]
+        wanted = _wanted(analysis)
+        if not self.write and clean is page.text:
+            changed = wanted  # a page without earlier insertions changes exactly when it gets some
+            return self._outcome(found.rel, analysis, known, changed, ((key, entry, not changed),))
+        new_text = splice(clean, self.insertions(analysis))
+        changed = new_text != page.text
+        rows: tuple[CacheRow, ...] = ((key, entry, not changed),)
+        if changed and self.write:
+            output = page.encode(new_text)
+            write_atomic(found.path, output)
+            rows += ((page_key(output), known, True),)  # the next in-place run finds it final
+        return self._outcome(found.rel, analysis, known, changed, rows)
+
+    @staticmethod
+    def _outcome(rel: str, analysis: PageAnalysis, entry: str, changed: bool, rows: tuple[CacheRow, ...]) -> PageOutcome:
+        keep = entry if analysis.status in ("product", "invalid") else None
+        return PageOutcome(_record(rel, analysis, changed), keep, rows)
+
+
+_WORKER: PageProcessor | None = None
+
+
+def _start_worker(processor: PageProcessor) -> None:
+    global _WORKER
+    _WORKER = processor
+
+
+def _run_chunk(chunk: Sequence[Found]) -> list[PageOutcome]:
+    assert _WORKER is not None
+    return [_WORKER(found) for found in chunk]
+
+
+def worker_count(settings: Settings) -> int:
+    """Worker processes to use: the setting, else one per available core."""
+    if settings.workers:
+        return settings.workers
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def process_pages(settings: Settings, founds: Sequence[Found], *, write: bool, cache: CacheReader) -> Iterator[PageOutcome]:
+    """Every page processed, in order; in worker processes for large sites."""
+    processor = PageProcessor(replace(settings, client_secret=None), write=write, cache=cache)
+    workers = worker_count(settings)
+    if workers <= 1 or len(founds) < PARALLEL_MIN_PAGES:
+        yield from map(processor, founds)
+        return
+    chunks = [founds[i : i + CHUNK_PAGES] for i in range(0, len(founds), CHUNK_PAGES)]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(processor,)) as pool:
+        for outcomes in pool.map(_run_chunk, chunks):
+            yield from outcomes
