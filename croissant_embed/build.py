@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -57,6 +58,7 @@ class BuildResult:
     exit_code: int
     report: dict[str, Any] | None
     messages: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -83,6 +85,7 @@ def resolve_site(settings: Settings, options: BuildOptions) -> Path:
 
 def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str], None] = print) -> BuildResult:
     """Run the whole build step and return what happened."""
+    started = time.perf_counter()
     site = resolve_site(settings, options)
     write = not options.dry_run
     if write:
@@ -109,6 +112,7 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
             f"site_dir: no product pages among the {len(pages)} pages of {site}; check the folder and include/exclude, "
             "or mark products with data-croissant-product-id"
         ])
+    pages_done = time.perf_counter()
     state = SyncState(settings.state_dir, settings.api_base_url)
     entries = make_plan(products, invalid, synced=state.confirmed, settings=settings, full=options.full)
     messages: list[str] = []
@@ -123,11 +127,12 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
         _write_plan(options.plan_path or settings.state_dir / "plan.json", settings, entries)
     else:
         exit_code = _sync(settings, entries, state, options)
+    timings = {"pages": round(pages_done - started, 3), "sync": round(time.perf_counter() - pages_done, 3)}
     report = None
     if options.report_path is not None:
-        report = build_report(pages, entries, environment=settings.environment, dry_run=options.dry_run)
+        report = build_report(pages, entries, environment=settings.environment, dry_run=options.dry_run, timings=timings)
         write_report(options.report_path, report)
-    return BuildResult(site, pages, entries, exit_code, report, messages)
+    return BuildResult(site, pages, entries, exit_code, report, messages, timings)
 
 
 def _sync(settings: Settings, entries: list[PlannedProduct], state: SyncState, options: BuildOptions) -> int:
