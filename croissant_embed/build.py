@@ -29,7 +29,7 @@ from .report import PageRecord, build_report, write_report
 from .settings import Settings
 from .sitefiles import copy_site, remove_stale_temporaries, write_atomic
 from .state import SyncState
-from .sync import Progress, push
+from .sync import CircuitOpen, Progress, push
 
 EXIT_OK, EXIT_SYNC_FAILED, EXIT_DATA = 0, 1, 3
 
@@ -126,7 +126,7 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
             entry.result = "planned" if entry.to_send else "skipped"
         _write_plan(options.plan_path or settings.state_dir / "plan.json", settings, entries)
     else:
-        exit_code = _sync(settings, entries, state, options)
+        exit_code = _sync(settings, entries, state, options, messages)
     timings = {"pages": round(pages_done - started, 3), "sync": round(time.perf_counter() - pages_done, 3)}
     report = None
     if options.report_path is not None:
@@ -135,7 +135,7 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
     return BuildResult(site, pages, entries, exit_code, report, messages, timings)
 
 
-def _sync(settings: Settings, entries: list[PlannedProduct], state: SyncState, options: BuildOptions) -> int:
+def _sync(settings: Settings, entries: list[PlannedProduct], state: SyncState, options: BuildOptions, messages: list[str]) -> int:
     to_send = sum(1 for entry in entries if entry.to_send)
     progress = Progress(to_send, enabled=options.progress)
 
@@ -148,6 +148,8 @@ def _sync(settings: Settings, entries: list[PlannedProduct], state: SyncState, o
     try:
         if to_send:
             asyncio.run(go())
+    except CircuitOpen as exc:
+        messages.append(f"sync stopped: {exc}")
     finally:
         state.save()
     return EXIT_SYNC_FAILED if any(entry.result == "failed" for entry in entries) else EXIT_OK

@@ -48,30 +48,47 @@ class Progress:
             self.stream.flush()
 
 
-async def push(entries: list[PlannedProduct], client: AsyncCroissantClient, state: SyncState, progress: Progress) -> None:
+class CircuitOpen(ApiError):
+    """The sync stopped: the API failed too many times in a row (down or unreachable)."""
+
+
+async def push(
+    entries: list[PlannedProduct],
+    client: AsyncCroissantClient,
+    state: SyncState,
+    progress: Progress,
+    *,
+    max_consecutive_failures: int | None = None,
+) -> None:
     """Send every entry that is to be sent; marks each ``synced`` or ``failed``.
 
-    A refused credential stops everything at once (no retry storm): the remaining entries
-    are marked failed with that reason and the AuthError is raised.
+    Each product already had its retries inside the client. Two things stop the whole sync
+    at once, so a broken API meets no retry storm: refused credentials (AuthError), and
+    ``max_consecutive_failures`` products failing in a row with no success in between
+    (CircuitOpen; default twice the concurrency). The entries not sent are marked failed
+    with that reason, and the error is raised.
     """
     queue = [entry for entry in entries if entry.to_send]
     queue.reverse()
-    stop: list[AuthError] = []
+    limit = max_consecutive_failures or max(8, 2 * client.max_concurrency)
+    stop: list[ApiError] = []
+    streak = [0]
 
     async def worker() -> None:
         while queue and not stop:
             entry = queue.pop()
             try:
                 await client.put_product(entry.id, entry.payload or {})
-            except AuthError as exc:
-                stop.append(exc)
-                entry.result, entry.error = "failed", str(exc)
-                progress.tick(False)
-                return
             except ApiError as exc:
                 entry.result, entry.error = "failed", str(exc)
                 progress.tick(False)
+                streak[0] += 1
+                if isinstance(exc, AuthError) and not stop:
+                    stop.append(exc)
+                elif streak[0] >= limit and not stop:
+                    stop.append(CircuitOpen(f"stopped after {streak[0]} products failed in a row; last error: {exc}"))
                 continue
+            streak[0] = 0
             state.record(entry.id, entry.hash or "")
             entry.result = "synced"
             progress.tick(True)

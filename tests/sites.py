@@ -47,3 +47,13 @@ def product_page(pid: str, price: str, *, name: str = "Thing", currency: str = "
         f'"url":"https://s.example/{pid}/","offers":{{"price":"{price}","priceCurrency":"{currency}"}}}}</script>\n'
         f"{extra_head}</head>\n<body>\n<h1>{name}</h1>\n<p class=\"price\">{price} {currency}</p>\n</body>\n</html>\n"
     )
+
+
+def make_store(folder: Path, count: int, *, price: str = "25.00") -> dict[str, bytes]:
+    """``count`` product pages with JSON-LD under ``folder``; returns their original bytes."""
+    pages = {}
+    for index in range(count):
+        rel = f"p/{index:05d}/index.html"
+        path = write_page(folder, rel, product_page(f"P{index:05d}", price, name=f"Product {index}"))
+        pages[rel] = path.read_bytes()
+    return pages

@@ -88,6 +88,16 @@ class CroissantAuth(httpx.Auth):
         self._token = token
         self._renew_at = self._clock() + lifetime - min(60.0, lifetime * self._refresh_margin)
 
+    def _persistent_401(self, request: httpx.Request) -> AuthError:
+        """A fresh token was refused too: stop asking (every later request fails fast)."""
+        self._refused = AuthError(
+            "a freshly issued token was refused as well (401 after refresh); the credentials lack access "
+            "to this API, check the environment and CROISSANT_CLIENT_ID",
+            request=RequestInfo(request.method, request.url.path),
+            status=401,
+        )
+        return self._refused
+
     def _authorize(self, request: httpx.Request) -> str:
         assert self._token is not None
         request.headers["Authorization"] = f"Bearer {self._token}"
@@ -104,8 +114,10 @@ class CroissantAuth(httpx.Auth):
                     self.accept_token(token_response)
                 used = self._authorize(request)
             response = yield request
-            if response.status_code != 401 or attempt == 1:
+            if response.status_code != 401:
                 return
+            if attempt == 1:
+                raise self._persistent_401(request)
             rejected = used
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
@@ -120,6 +132,8 @@ class CroissantAuth(httpx.Auth):
                     self.accept_token(token_response)
                 used = self._authorize(request)
             response = yield request
-            if response.status_code != 401 or attempt == 1:
+            if response.status_code != 401:
                 return
+            if attempt == 1:
+                raise self._persistent_401(request)
             rejected = used
