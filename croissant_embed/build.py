@@ -25,13 +25,14 @@ from .extract import Product
 from .pages import CacheRow, process_pages
 from .plan import PlannedProduct, make_plan, plan_summary
 from .render import Renderer
-from .report import PageRecord, build_report, write_report
+from .report import PageRecord, write_report
 from .settings import Settings
 from .sitefiles import copy_site, remove_stale_temporaries, write_atomic
 from .state import SyncState
 from .sync import CircuitOpen, Progress, push
 
 EXIT_OK, EXIT_SYNC_FAILED, EXIT_DATA = 0, 1, 3
+CACHE_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,6 @@ class BuildResult:
     pages: list[PageRecord]
     products: list[PlannedProduct]
     exit_code: int
-    report: dict[str, Any] | None
     messages: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -100,6 +100,9 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
     for outcome in process_pages(settings, founds, write=write, cache=CacheReader(cache_path)):
         pages.append(outcome.record)
         rows.extend(outcome.cache_rows)
+        if len(rows) >= CACHE_BATCH:
+            cache.record(rows)
+            rows.clear()
         analysis = outcome.analysis()
         if analysis is not None and analysis.product is not None:
             products.append((outcome.record.path, analysis.product))
@@ -128,11 +131,9 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
     else:
         exit_code = _sync(settings, entries, state, options, messages)
     timings = {"pages": round(pages_done - started, 3), "sync": round(time.perf_counter() - pages_done, 3)}
-    report = None
     if options.report_path is not None:
-        report = build_report(pages, entries, environment=settings.environment, dry_run=options.dry_run, timings=timings)
-        write_report(options.report_path, report)
-    return BuildResult(site, pages, entries, exit_code, report, messages, timings)
+        write_report(options.report_path, pages, entries, environment=settings.environment, dry_run=options.dry_run, timings=timings)
+    return BuildResult(site, pages, entries, exit_code, messages, timings)
 
 
 def _sync(settings: Settings, entries: list[PlannedProduct], state: SyncState, options: BuildOptions, messages: list[str]) -> int:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .plan import PlannedProduct
-from .sitefiles import write_atomic
 
 VERSION = 1
 
@@ -36,26 +36,33 @@ def totals(pages: list[PageRecord], products: list[PlannedProduct]) -> dict[str,
     return out
 
 
-def build_report(pages: list[PageRecord], products: list[PlannedProduct], **extra: Any) -> dict[str, Any]:
-    """The report as JSON-ready data (paths relative to the site, with ``/``)."""
+def _page_json(record: PageRecord) -> dict[str, Any]:
+    return {"path": record.path, "status": record.status, "reason": record.reason, "product_id": record.product_id, "warnings": list(record.warnings)}
+
+
+def _product_json(entry: PlannedProduct) -> dict[str, Any]:
     return {
-        "version": VERSION,
-        **extra,
-        "pages": [
-            {"path": r.path, "status": r.status, "reason": r.reason, "product_id": r.product_id, "warnings": list(r.warnings)}
-            for r in pages
-        ],
-        "products": [
-            {
-                "id": e.id, "page": e.page, "also_on": e.also_on, "payload": e.payload, "sources": e.sources,
-                "action": e.action, "result": e.result, "error": e.error,
-            }
-            for e in products
-        ],
-        "totals": totals(pages, products),
+        "id": entry.id, "page": entry.page, "also_on": entry.also_on, "payload": entry.payload, "sources": entry.sources,
+        "action": entry.action, "result": entry.result, "error": entry.error,
     }
 
 
-def write_report(path: Path, report: dict[str, Any]) -> None:
-    """Write the report atomically."""
-    write_atomic(path, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+def write_report(path: Path, pages: list[PageRecord], products: list[PlannedProduct], **extra: Any) -> None:
+    """Write the report (paths relative to the site, with ``/``), one record at a time.
+
+    Streaming keeps a large site's report from being held in memory twice (as objects and
+    as one big string); the file is written beside its target and renamed into place.
+    """
+    temporary = path.with_name(f".{path.name}.croissant-tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(temporary, "w", encoding="utf-8") as out:
+        out.write('{"version": %d' % VERSION)
+        for key, value in extra.items():
+            out.write(f", {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+        for name, items, encode in (("pages", pages, _page_json), ("products", products, _product_json)):
+            out.write(f',\n "{name}": [')
+            for index, item in enumerate(items):
+                out.write(("," if index else "") + "\n  " + json.dumps(encode(item), ensure_ascii=False))
+            out.write("\n ]")
+        out.write(',\n "totals": ' + json.dumps(totals(pages, products)) + "\n}\n")
+    os.replace(temporary, path)
