@@ -24,7 +24,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 import venv
 from pathlib import Path
 
@@ -38,17 +37,29 @@ SECRET = "bench-secret-not-real"
 BASE_URL = "https://bench.example/"
 
 
+# Linux carries a process's peak RSS across fork and exec, so a command forked straight from
+# this (large) script would inherit its size as a floor. A small launcher forks the command
+# instead and reports the peak of the command's own process tree (ru_maxrss from wait4).
+LAUNCHER = """
+import os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print("\\n@@launcher %d %.4f %d" % (usage.ru_maxrss, time.perf_counter() - started, os.waitstatus_to_exitcode(status)))
+"""
+
+
 def run(command: list[str], *, cwd: Path | None = None, env: dict | None = None, check: bool = True) -> dict:
     """Run a command; its wall time, peak RSS (MB) and output."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    output = process.stdout.read().decode("utf-8", "replace")
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    code = os.waitstatus_to_exitcode(status)
-    if check and code != 0:
+    process = subprocess.run([sys.executable, "-c", LAUNCHER, *command], cwd=cwd, env={**os.environ, **(env or {})},
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+    output, _, tail = process.stdout.decode("utf-8", "replace").rpartition("@@launcher ")
+    maxrss_kb, wall, code = tail.split()
+    if check and int(code) != 0:
         raise SystemExit(f"{' '.join(command)} exited {code}:\n{output[-3000:]}")
-    return {"wall_s": round(wall, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "exit": code, "output": output}
+    return {"wall_s": round(float(wall), 3), "peak_mb": round(int(maxrss_kb) / 1024, 1), "exit": int(code), "output": output}
 
 
 def pagefind_python() -> Path:
@@ -81,10 +92,10 @@ def fresh(folder: Path) -> Path:
     return folder
 
 
-def build(site: Path, cwd: Path, *extra: str, env: dict | None = None) -> dict:
-    report = cwd / "report.json"
-    result = run([*CLI, "build", str(site), "--quiet", "--base-url", BASE_URL, "--report", str(report), *extra], cwd=cwd, env=env)
-    result["report"] = json.loads(report.read_text())
+def build(site: Path, cwd: Path, *extra: str, env: dict | None = None, report: bool = False) -> dict:
+    path = cwd / "report.json"
+    result = run([*CLI, "build", str(site), "--quiet", "--base-url", BASE_URL, *(["--report", str(path)] if report else []), *extra], cwd=cwd, env=env)
+    result["report"] = json.loads(path.read_text()) if report else None
     return result
 
 
@@ -127,7 +138,7 @@ def measure(pages: int, hugo: bool, latency: float, concurrency: int) -> dict:
                 return conn.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
 
         before = requests()
-        full = build(sync_site, sync_cwd, env=env)
+        full = build(sync_site, sync_cwd, env=env, report=True)
         sent = requests() - before
         synced = full["report"]["totals"].get("result_synced", 0)
         sync_s = full["report"]["timings"]["sync"]
@@ -137,7 +148,7 @@ def measure(pages: int, hugo: bool, latency: float, concurrency: int) -> dict:
                                 "share_of_bound": round(synced / sync_s / bound, 3), "latency_s": latency, "concurrency": concurrency,
                                 "peak_mb": full["peak_mb"]}
         before = requests()
-        noop = build(sync_site, sync_cwd, env=env)
+        noop = build(sync_site, sync_cwd, env=env, report=True)
         results["noop_sync"] = {"wall_s": noop["wall_s"], "requests": requests() - before, "sync_s": noop["report"]["timings"]["sync"],
                                 "pages_s": noop["report"]["timings"]["pages"], "peak_mb": noop["peak_mb"]}
     finally:
@@ -151,7 +162,7 @@ def memory_scaling(pages: int, hugo: bool) -> dict:
     out = {}
     for n in (small, pages):
         site = make_site(n, hugo)
-        r = build(site, fresh(OUT / f"mem-{n}"), "--dry-run")
+        r = build(site, fresh(OUT / f"mem-{n}"), "--dry-run", report=True)
         out[str(n)] = r["peak_mb"]
     return out
 
