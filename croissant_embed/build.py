@@ -11,9 +11,10 @@ guards (no products, conflicting duplicates, too many invalid products) see the 
 
 from __future__ import annotations
 
-import asyncio
 import json
+import os
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -23,13 +24,15 @@ from .discover import discover
 from .errors import ConfigError
 from .extract import Product
 from .pages import CacheRow, process_pages
-from .plan import PlannedProduct, make_plan, plan_summary
+from .ci import detect, should_sync
+from .feed import write_feeds
+from .plan import PlannedProduct, make_plan, plan_summary, write_plan
 from .render import Renderer
 from .report import PageRecord, write_report
 from .settings import Settings
 from .sitefiles import copy_site, remove_stale_temporaries, write_atomic
 from .state import SyncState
-from .sync import CircuitOpen, Progress, push
+from .sync import run_sync
 
 EXIT_OK, EXIT_SYNC_FAILED, EXIT_DATA = 0, 1, 3
 CACHE_BATCH = 2000
@@ -43,9 +46,12 @@ class BuildOptions:
     out_dir: Path | None = None
     dry_run: bool = False
     full: bool = False
-    sync: bool = True
+    sync_mode: str = "auto"
     report_path: Path | None = None
     plan_path: Path | None = None
+    prune_report: Path | None = None
+    feed: str | None = None
+    allow_drop: bool = False
     progress: bool = True
 
 
@@ -118,55 +124,57 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
     pages_done = time.perf_counter()
     state = SyncState(settings.state_dir, settings.api_base_url)
     entries = make_plan(products, invalid, synced=state.confirmed, settings=settings, full=options.full)
+    if options.feed and write:
+        write_feeds(site, options.feed, [product for _, product in products], settings)
     messages: list[str] = []
     exit_code = EXIT_OK
+    seen_ids = {product.id for _, product in products} | {pid for _, pid, _, _ in invalid if pid}
+    removed = sorted(set(state.confirmed) - seen_ids)
+    if removed:
+        messages.append(f"{len(removed)} products synced before are no longer on the site (the API has no delete): "
+                        + ", ".join(repr(r) for r in removed[:10]) + (" ..." if len(removed) > 10 else ""))
+    if options.prune_report is not None:
+        _write_prune_report(options.prune_report, settings, removed, state)
+    drop = _sudden_drop(len(seen_ids), len(state.confirmed), settings.max_drop)
+    sync_now, why = should_sync(options.sync_mode, detect(os.environ))
     if len(invalid) > settings.max_invalid:
         exit_code = EXIT_DATA
         messages.append(f"{len(invalid)} invalid products (max_invalid = {settings.max_invalid}); nothing was synced:")
         messages += [f"  {page}: product {pid or '(no id)'}: {'; '.join(problems)}" for page, pid, problems, _ in invalid]
-    elif options.dry_run or not options.sync:
+    elif drop and not options.allow_drop:
+        exit_code = EXIT_DATA
+        messages.append(drop + "; nothing was synced. If the products really went away, pass --allow-drop (or raise max_drop).")
+    elif options.dry_run or options.plan_path is not None or not sync_now:
         for entry in entries:
             entry.result = "planned" if entry.to_send else "skipped"
-        _write_plan(options.plan_path or settings.state_dir / "plan.json", settings, entries)
+        if not (options.dry_run or options.plan_path is not None):
+            messages.append(f"not syncing: {why}")
+        _write_plan(options.plan_path or settings.state_dir / "plan.json", settings, entries, state, removed)
     else:
-        exit_code = _sync(settings, entries, state, options, messages)
+        ok = run_sync(settings, entries, state, f"build-{uuid.uuid4()}", progress=options.progress, messages=messages)
+        exit_code = EXIT_OK if ok else EXIT_SYNC_FAILED
     timings = {"pages": round(pages_done - started, 3), "sync": round(time.perf_counter() - pages_done, 3)}
     if options.report_path is not None:
         write_report(options.report_path, pages, entries, environment=settings.environment, dry_run=options.dry_run, timings=timings)
     return BuildResult(site, pages, entries, exit_code, messages, timings)
 
 
-def _sync(settings: Settings, entries: list[PlannedProduct], state: SyncState, options: BuildOptions, messages: list[str]) -> int:
-    to_send = sum(1 for entry in entries if entry.to_send)
-    progress = Progress(to_send, enabled=options.progress)
-
-    from .connection import async_client
-
-    async def go() -> None:
-        async with async_client(settings) as client:
-            await push(entries, client, state, progress)
-
-    try:
-        if to_send:
-            asyncio.run(go())
-    except CircuitOpen as exc:
-        messages.append(f"sync stopped: {exc}")
-    finally:
-        state.save()
-    return EXIT_SYNC_FAILED if any(entry.result == "failed" for entry in entries) else EXIT_OK
+def _sudden_drop(now: int, before: int, max_drop: float) -> str | None:
+    """Why the product count fell suspiciously, or None."""
+    if before >= 20 and now < before * (1 - max_drop):
+        return f"the product count dropped from {before} to {now}, more than max_drop = {max_drop:.0%}: a broken theme or a partial build?"
+    return None
 
 
-def _write_plan(path: Path, settings: Settings, entries: list[PlannedProduct]) -> None:
-    plan = {
-        "version": 1,
-        "target": settings.api_base_url,
-        "products": [
-            {"id": e.id, "page": e.page, "action": e.action, "hash": e.hash, "payload": e.payload}
-            for e in entries
-            if e.to_send
-        ],
-    }
-    write_atomic(path, (json.dumps(plan, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8"))
+def _write_prune_report(path: Path, settings: Settings, removed: list[str], state: SyncState) -> None:
+    body = {"version": 1, "target": settings.api_base_url,
+            "removed": [{"id": pid, "last_synced_hash": state.confirmed[pid]} for pid in removed]}
+    write_atomic(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def _write_plan(path: Path, settings: Settings, entries: list[PlannedProduct], state: SyncState, removed: list[str]) -> None:
+    write_plan(path, target=settings.api_base_url, environment=settings.environment, generation=state.table.generation,
+               entries=entries, confirmed=state.confirmed, removed=removed)
 
 
 __all__ = ["BuildOptions", "BuildResult", "run_build"]

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from .errors import PlanError
 from .extract import Product
 from .settings import Settings
+from .sitefiles import write_atomic
 
 Action = Literal["create", "update", "unchanged", "invalid"]
 
@@ -95,3 +99,51 @@ def plan_summary(entries: list[PlannedProduct]) -> dict[str, int]:
     for entry in entries:
         counts[entry.action] += 1
     return counts
+
+
+PLAN_KIND = "croissant-embed-plan"
+
+
+def write_plan(
+    path: Path,
+    *,
+    target: str,
+    environment: str,
+    generation: int,
+    entries: list[PlannedProduct],
+    confirmed: Mapping[str, str],
+    removed: list[str],
+) -> str:
+    """Write a plan for ``apply``: what to send, the hashes, and the state it was made against."""
+    plan_id = str(uuid.uuid4())
+    body = {
+        "version": 1,
+        "kind": PLAN_KIND,
+        "id": plan_id,
+        "target": target,
+        "environment": environment,
+        "generation": generation,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "products": [
+            {"id": e.id, "page": e.page, "action": e.action, "hash": e.hash, "base": confirmed.get(e.id), "payload": e.payload}
+            for e in entries
+            if e.to_send
+        ],
+        "removed": removed,
+    }
+    write_atomic(path, (json.dumps(body, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8"))
+    return plan_id
+
+
+def read_plan(path: Path) -> dict[str, Any]:
+    """A plan file, checked for shape; PlanError naming the problem otherwise."""
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise PlanError(f"{path}: not a readable plan ({exc})") from exc
+    if not isinstance(body, dict) or body.get("kind") != PLAN_KIND or body.get("version") != 1:
+        raise PlanError(f"{path}: not a croissant-embed plan (write one with build --plan)")
+    for product in body.get("products", []):
+        if not isinstance(product, dict) or payload_hash(product.get("payload") or {}) != product.get("hash"):
+            raise PlanError(f"{path}: product {product.get('id')!r} does not match its hash; the plan was edited or damaged")
+    return body

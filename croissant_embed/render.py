@@ -70,6 +70,10 @@ class Renderer:
                 sources.append("")
         return repr((sorted(self._context.items()), sources))
 
+    def render(self, name: str, **context: Any) -> str:
+        """Any template of the folders, with the build's context plus ``context``."""
+        return self._render(name, **context)
+
     def _render(self, name: str, **context: Any) -> str:
         try:
             return self._env.get_template(name).render(**self._context, **context).strip()

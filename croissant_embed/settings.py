@@ -89,6 +89,7 @@ class Settings:
     retries: int = 5
     max_invalid: int = 0
     workers: int = 0
+    max_drop: float = 0.5
     cart_namespace: str | None = None
     checkout_app: Path | None = None
 
@@ -142,7 +143,7 @@ class Settings:
 _FILE_KEYS = {
     "site_dir", "environment", "api_url", "local_url", "merchant_id", "base_url", "default_currency",
     "include", "exclude", "placement", "quantity_selector", "checkout_selector", "capture", "payload",
-    "templates_dir", "concurrency", "timeout", "retries", "max_invalid", "workers", "cart_namespace",
+    "templates_dir", "concurrency", "timeout", "retries", "max_invalid", "max_drop", "workers", "cart_namespace",
     "checkout_app",
 }
 _ENV = {
@@ -274,6 +275,13 @@ def _build(root: Path, values: dict[str, Any], problems: list[str]) -> Settings:
     for key in ("concurrency", "retries", "max_invalid", "workers"):
         if key in clean:
             clean[key] = _int(clean[key], key, problems, minimum=1 if key in ("concurrency", "retries") else 0)
+    if "max_drop" in clean:
+        try:
+            clean["max_drop"] = float(clean["max_drop"])
+            if not 0 <= clean["max_drop"] <= 1:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.append(f"max_drop: {values['max_drop']!r} must be a fraction from 0 to 1 (0.5 stops a sync when half the products vanish)")
     if "timeout" in clean:
         try:
             clean["timeout"] = float(clean["timeout"])

@@ -13,6 +13,7 @@ from .state import SyncState
 
 if TYPE_CHECKING:
     from .api import AsyncCroissantClient
+    from .settings import Settings
 
 
 class Progress:
@@ -46,6 +47,35 @@ class Progress:
             self._last_step, self._last_line = step, time.monotonic()
             self.stream.write(f"sync: {self.done}/{self.total} products done, {self.failed} failed\n")
             self.stream.flush()
+
+
+def run_sync(settings: Settings, entries: list[PlannedProduct], state: SyncState, sync_id: str, *, progress: bool, messages: list[str]) -> bool:
+    """Send what ``entries`` plan, as one generation of the state; True when nothing failed.
+
+    A build's sync always finishes its generation (what failed is simply not confirmed, and
+    the next build sends it); a plan's finishes only when nothing failed, so applying the
+    same plan again resumes with the remainder.
+    """
+    from .connection import async_client
+
+    to_send = sum(1 for entry in entries if entry.to_send)
+    bar = Progress(to_send, enabled=progress)
+
+    async def go() -> None:
+        async with async_client(settings) as client:
+            await push(entries, client, state, bar)
+
+    state.begin(sync_id)
+    try:
+        if to_send:
+            asyncio.run(go())
+    except CircuitOpen as exc:
+        messages.append(f"sync stopped: {exc}")
+    ok = not any(entry.result == "failed" for entry in entries)
+    if ok or sync_id.startswith("build-"):
+        state.finish(sync_id)
+    state.save()
+    return ok
 
 
 class CircuitOpen(ApiError):

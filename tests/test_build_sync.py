@@ -45,7 +45,8 @@ def test_products_that_fail_exit_1_are_listed_and_never_recorded_as_synced(tmp_p
     assert failed == ["AN-JKT-001", "AN-JKT-002", "AN-JKT-003"]
     assert "failed: product 'AN-JKT-001'" in result.output and "injected fault 500" in result.output
     state = json.loads((config.parent / ".croissant" / "state.json").read_text())
-    [confirmed] = state["targets"].values()
+    [table] = state["targets"].values()
+    confirmed = table["products"]
     assert set(confirmed) == {pid for pid, _, _ in store.products()} and not set(failed) & set(confirmed)
     healed = SandboxApp(store, credentials=CREDENTIALS)
     with BackgroundServer(healed) as server:

@@ -33,7 +33,13 @@ config_option = click.option(
 @click.option("--dry-run", is_flag=True, help="No network and no page writes: print and write the plan.")
 @click.option("--full", is_flag=True, help="Send every product, changed or not.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON report here.")
-@click.option("--plan", "plan_path", type=click.Path(path_type=Path, dir_okay=False), help="Where --dry-run writes the plan.")
+@click.option("--plan", "plan_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Inject pages and write the sync plan here without any network; send it later with `apply`.")
+@click.option("--sync", "sync_mode", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="auto: sync, except on pull-request and preview builds of known CI providers.")
+@click.option("--prune-report", type=click.Path(path_type=Path, dir_okay=False), help="List products synced before that left the site.")
+@click.option("--allow-drop", is_flag=True, help="Sync even when the product count fell by more than max_drop.")
+@click.option("--feed", help="Also write the catalogue as PATH.json and PATH.xml (RSS) inside the site.")
 @click.option("--environment", type=click.Choice(["local", "sandbox", "production"]), help="Croissant environment.")
 @click.option("--api-url", help="A custom API base URL (e.g. a `sandbox serve`).")
 @click.option("--base-url", help="The site's public URL, for absolute product URLs.")
@@ -43,7 +49,8 @@ config_option = click.option(
 @click.option("--quiet", is_flag=True, help="Only errors.")
 def build_command(
     site_dir: Path | None, config: Path | None, out_dir: Path | None, dry_run: bool, full: bool,
-    report_path: Path | None, plan_path: Path | None, quiet: bool, **flags: Any,
+    report_path: Path | None, plan_path: Path | None, sync_mode: str, prune_report: Path | None,
+    allow_drop: bool, feed: str | None, quiet: bool, **flags: Any,
 ) -> None:
     """Inject On-Site Messaging into SITE_DIR's product pages and sync their products.
 
@@ -53,7 +60,8 @@ def build_command(
     settings = settings_from(config, **flags)
     options = BuildOptions(
         site_dir=site_dir, out_dir=out_dir, dry_run=dry_run, full=full, report_path=report_path,
-        plan_path=plan_path, progress=not quiet,
+        plan_path=plan_path, sync_mode=sync_mode, prune_report=prune_report, allow_drop=allow_drop,
+        feed=feed, progress=not quiet,
     )
     result = run_build(settings, options)
     if not quiet:
@@ -83,8 +91,8 @@ def _print_summary(result: BuildResult, settings: Settings, options: BuildOption
         f"products: {summary['create']} to create, {summary['update']} to update, "
         f"{summary['unchanged']} unchanged, {summary['invalid']} invalid  [{settings.environment}: {settings.target_label}]"
     )
-    if options.dry_run:
-        click.echo("dry run: nothing was sent and no page was written")
+    if options.dry_run or options.plan_path is not None or any(m.startswith("not syncing") for m in result.messages):
+        click.echo("dry run: nothing was sent and no page was written" if options.dry_run else "nothing was sent (see the plan)")
         for entry in [e for e in result.products if e.to_send][:20]:
             click.echo(f"  would {entry.action} {entry.id!r} ({entry.page})")
         return
@@ -93,6 +101,30 @@ def _print_summary(result: BuildResult, settings: Settings, options: BuildOption
     click.echo(f"sync: {synced} synced, {len(failed)} failed")
     for entry in failed:
         click.echo(f"failed: product {entry.id!r} ({entry.page}): {entry.error}", err=True)
+
+
+@main.command("apply")
+@click.argument("plan_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@config_option
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON report here.")
+@click.option("--quiet", is_flag=True, help="Only errors.")
+def apply_command(plan_file: Path, config: Path | None, report_path: Path | None, quiet: bool) -> None:
+    """Send a plan written by `build --plan` (after the deploy succeeded).
+
+    A plan is applied once; applying it again sends nothing, and a plan that a newer sync
+    overtook is refused (exit 3). Exit 1 when some products failed: apply it again.
+    """
+    from ..apply import apply_plan
+
+    result = apply_plan(settings_from(config), plan_file, report_path=report_path, progress=not quiet)
+    for message in result.messages:
+        click.echo(message, err=True)
+    for entry in result.products:
+        if entry.result == "failed":
+            click.echo(f"failed: product {entry.id!r}: {entry.error}", err=True)
+    synced = sum(1 for e in result.products if e.result == "synced")
+    click.echo(f"plan {plan_file}: {result.note}; {synced} synced, {len(result.products) - synced} not sent")
+    sys.exit(0 if result.ok else 1)
 
 
 @main.command("check")
