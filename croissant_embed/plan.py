@@ -86,7 +86,10 @@ def make_plan(
         action: Action = "create" if previous is None else "update" if previous != digest or full else "unchanged"
         planned[product.id] = PlannedProduct(product.id, page, payload, dict(product.sources), action, digest)
     if conflicts:
-        raise PlanError("; ".join(conflicts) + ". Give each product one id, or make its pages agree.")
+        raise PlanError(
+            "; ".join(conflicts) + ". Give each product one id, or make its pages agree: state the product URL in the data "
+            "(data-croissant-url, or url in the structured data), or exclude listing pages that repeat product data."
+        )
     entries = list(planned.values())
     for page, product_id, problems, sources in invalid:
         entries.append(PlannedProduct(product_id or "", page, None, sources, "invalid", problems=problems, error="; ".join(problems)))

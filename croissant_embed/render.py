@@ -85,6 +85,6 @@ class Renderer:
         """The script that carries the opt-in into the checkout form."""
         return self._render("checkout.html")
 
-    def pdp(self, product: Product) -> str:
-        """The ``<croissant-toggle-pdp>`` for one product (with its quantity script)."""
+    def pdp(self, product: Product | Any) -> str:
+        """The ``<croissant-toggle-pdp>`` for one product (anything with an ``id``), with its quantity script."""
         return self._render("pdp.html", product=product)

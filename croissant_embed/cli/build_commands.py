@@ -127,6 +127,22 @@ def apply_command(plan_file: Path, config: Path | None, report_path: Path | None
     sys.exit(0 if result.ok else 1)
 
 
+@main.command("init")
+@click.argument("site_dir", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--force", is_flag=True, help="Replace an existing croissant.toml.")
+def init_command(site_dir: Path | None, force: bool) -> None:
+    """Write a commented croissant.toml here, from a look at the built site."""
+    from ..init import write_config
+    from ..settings import load_settings
+
+    target, found = write_config(Path.cwd(), site_dir, force=force)
+    load_settings(config=target)  # what init writes must load
+    click.echo(f"wrote {target}: {found.products} product pages among {found.pages} sampled pages of {found.site_dir}")
+    if not found.base_url:
+        click.echo("set base_url in it (the site's public address): no canonical or og:url link gave it", err=True)
+    click.echo("next: croissant-embed build --dry-run")
+
+
 @main.command("check")
 @config_option
 @click.option("--offline", is_flag=True, help="Do not ask the API for a token.")

@@ -1,0 +1,47 @@
+"""Thin adapters that run the build step from inside generators (MkDocs, Pelican, Jinja2).
+
+Each one only translates the generator's configuration and hooks into a call of
+:func:`run_after_generator`; the build itself is the same core as ``croissant-embed build``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from ..build import BuildOptions, BuildResult, run_build
+from ..errors import CroissantError
+from ..settings import load_settings
+
+log = logging.getLogger("croissant_embed")
+
+
+class BuildFailed(CroissantError):
+    """The build step finished with a non-zero exit code (the messages say why)."""
+
+
+def run_after_generator(
+    site_dir: Path,
+    *,
+    root: Path,
+    config_file: Path | None = None,
+    site_url: str | None = None,
+    sync_mode: str = "auto",
+) -> BuildResult:
+    """Run the build step over a generator's output folder; BuildFailed unless it succeeded."""
+    settings = load_settings(config=config_file, cwd=root)
+    if settings.base_url is None and site_url:
+        settings = replace(settings, base_url=site_url if site_url.endswith("/") else site_url + "/")
+    result = run_build(settings, BuildOptions(site_dir=site_dir, sync_mode=sync_mode, progress=False))
+    injected = sum(1 for page in result.pages if page.status == "injected")
+    summary = result.summary
+    log.info("croissant-embed: %d pages injected; %d products to create, %d to update, %d unchanged",
+             injected, summary["create"], summary["update"], summary["unchanged"])
+    for message in result.messages:
+        log.warning("croissant-embed: %s", message)
+    if result.exit_code != 0:
+        failed = [p for p in result.products if p.result == "failed"]
+        detail = "; ".join(result.messages) or "; ".join(f"{p.id}: {p.error}" for p in failed[:5])
+        raise BuildFailed(f"croissant-embed exited {result.exit_code}: {detail}")
+    return result

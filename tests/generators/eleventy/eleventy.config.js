@@ -1,0 +1,3 @@
+module.exports = function (config) {
+  return { dir: { input: ".", includes: "_includes", output: "_site" } };
+};

@@ -1,0 +1,14 @@
+AUTHOR = "Shop"
+SITENAME = "Pelican shop"
+SITEURL = "https://pelican-shop.example"
+PATH = "content"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DEFAULT_PAGINATION = False
+PLUGINS = ["croissant_embed.integrations.pelican"]
+CROISSANT_SYNC = "always"

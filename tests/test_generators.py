@@ -1,0 +1,143 @@
+"""Real generators' output, and the generator plugins, each with a real build (issue 7).
+
+Hugo comes from Debian and Eleventy from the npm registry (.ci/run installs both); MkDocs,
+Pelican and Jinja2 are Python packages of the test extra. A generator that is missing is a
+skip on a developer's machine and a failure under CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from croissant_embed.cli import main
+from croissant_embed.rewrite import OPEN
+from croissant_embed.sandbox import SandboxStore
+from croissant_embed.settings import load_settings
+
+from .sites import REPO, snapshot, without_insertions
+
+FIXTURES = Path(__file__).parent / "generators"
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str, *candidates: Path) -> str:
+    found = next((str(c) for c in candidates if c.exists()), None) or shutil.which(name)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} must be installed in CI (see .ci/run)")
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
+def project(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
+def held(root: Path) -> dict[str, dict]:
+    return {pid: payload for pid, payload, _ in SandboxStore(str(root / ".croissant" / "sandbox.sqlite3")).products()}
+
+
+def component_follows_price(html: str) -> bool:
+    tree = BeautifulSoup(html, "html.parser")
+    price = tree.select_one(".price")
+    component = tree.find("croissant-toggle-pdp")
+    return component is not None and component.find_previous(class_="price") is price
+
+
+def check_site(site: Path, before: dict[str, bytes], injected: set[str]) -> None:
+    """The named pages got the component after their price; every other byte is the generator's."""
+    after = snapshot(site)
+    assert after.keys() == before.keys()
+    for rel, data in after.items():
+        if rel in injected:
+            assert data != before[rel] and without_insertions(data) == before[rel], rel
+            assert component_follows_price(data.decode("utf-8")), rel
+        else:
+            assert data == before[rel], rel
+
+
+def test_hugo_output_is_injected_next_to_the_price_and_synced(tmp_path):
+    hugo = tool("hugo")
+    root = project(tmp_path, "hugo")
+    subprocess.run([hugo, "--quiet", "--source", str(root)], check=True)
+    site = root / "public"
+    before = snapshot(site)
+    result = CliRunner().invoke(main, ["build", str(site), "--config", str(root / "croissant.toml")])
+    assert result.exit_code == 0, result.output
+    check_site(site, before, {f"products/{slug}/index.html" for slug in ("lamp", "kettle", "rug")})
+    products = held(root)
+    assert products["RUG-1"] == {"name": "Wool rug ÅÄÖ", "retailPrice": 34900, "retailCurrency": "EUR", "url": "https://hugo-shop.example/products/rug/", "sku": "RUG-1"}
+    assert set(products) == {"LAMP-1", "KTL-1", "RUG-1"}
+
+
+def test_eleventy_output_is_injected_and_synced(tmp_path):
+    eleventy = tool("eleventy", REPO / ".ci" / "node" / "node_modules" / ".bin" / "eleventy")
+    root = project(tmp_path, "eleventy")
+    subprocess.run([eleventy, "--quiet"], cwd=root, check=True, capture_output=True)
+    site = root / "_site"
+    before = snapshot(site)
+    result = CliRunner().invoke(main, ["build", str(site), "--config", str(root / "croissant.toml")])
+    assert result.exit_code == 0, result.output
+    check_site(site, before, {"products/cap/index.html", "products/coat/index.html"})
+    products = held(root)
+    assert products["COAT-1"]["retailPrice"] == 21000 and products["COAT-1"]["retailCurrency"] == "GBP"
+    assert products["CAP-1"]["url"] == "https://eleventy-shop.example/products/cap/"
+
+
+def test_the_mkdocs_plugin_runs_the_build_step_after_mkdocs_build(tmp_path):
+    mkdocs = tool("mkdocs", BIN / "mkdocs")
+    root = project(tmp_path, "mkdocs")
+    subprocess.run([mkdocs, "build", "--quiet", "-f", str(root / "mkdocs.yml")], check=True, cwd=root)
+    page = (root / "site" / "products" / "lamp" / "index.html").read_text(encoding="utf-8")
+    assert page.count(OPEN) == 2 and component_follows_price(page)
+    assert OPEN not in (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert held(root) == {"LAMP-1": {"name": "Brass lamp", "retailPrice": 12000, "retailCurrency": "EUR", "url": "https://docs-shop.example/products/lamp/"}}
+
+
+def test_the_pelican_plugin_runs_the_build_step_when_pelican_finishes(tmp_path):
+    pelican = tool("pelican", BIN / "pelican")
+    root = project(tmp_path, "pelican")
+    subprocess.run([pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"], check=True, cwd=root)
+    page = (root / "output" / "kettle.html").read_text(encoding="utf-8")
+    assert page.count(OPEN) == 2 and component_follows_price(page)
+    assert held(root)["KTL-1"] == {"name": "Copper kettle", "retailPrice": 8550, "retailCurrency": "EUR", "url": "https://pelican-shop.example/kettle.html"}
+
+
+def test_the_jinja2_extension_renders_what_the_build_step_would_and_the_build_keeps_it(tmp_path):
+    import jinja2
+
+    from croissant_embed.integrations.jinja import CroissantExtension
+
+    config = tmp_path / "croissant.toml"
+    config.write_text('base_url = "https://jinja-shop.example/"\nquantity_selector = "#qty"\n', encoding="utf-8")
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader({"product.html": (
+            "<!DOCTYPE html>\n<html><head><title>{{ p.name }}</title>\n{{ croissant_head() }}</head>\n<body>\n"
+            "<h1>{{ p.name }}</h1>\n<p class=\"price\">${{ p.price }}</p>\n{{ croissant_pdp(p) }}\n</body></html>\n")}),
+        autoescape=True, extensions=[CroissantExtension],
+    )
+    env.croissant_settings = load_settings(config=config)
+    site = tmp_path / "site"
+    products = [{"id": "MUG-1", "price": "18.00", "currency": "USD", "name": "Mug"},
+                {"id": 'Q"2<', "price": "40.00", "currency": "USD", "name": "Quoted <jug>"}]
+    for index, product in enumerate(products):
+        page = site / f"p{index}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(env.get_template("product.html").render(p=product), encoding="utf-8")
+    before = snapshot(site)
+    result = CliRunner().invoke(main, ["build", str(site), "--config", str(config), "--report", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    assert snapshot(site) == before  # already exactly what the build step injects
+    tree = BeautifulSoup(before["p1/index.html"].decode(), "html.parser")
+    assert tree.find("croissant-toggle-pdp")["product-id"] == 'Q"2<'
+    assert held(tmp_path)['Q"2<'] == {"name": "Quoted <jug>", "retailPrice": 4000, "retailCurrency": "USD", "url": "https://jinja-shop.example/p1/"}
