@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError, PlanError
-from .plan import PlannedProduct, read_plan
+from .plan import PlannedProduct, canonical_json, read_plan
 from .report import write_report
 from .settings import Settings
 from .state import SyncState
@@ -35,7 +35,7 @@ def apply_plan(settings: Settings, plan_path: Path, *, report_path: Path | None 
     state = SyncState(settings.state_dir, settings.api_base_url)
     table = state.table
     entries = [
-        PlannedProduct(p["id"], p["page"], p["payload"], {}, "update" if p["base"] else "create", p["hash"])
+        PlannedProduct(p["id"], p["page"], canonical_json(p["payload"]), {}, "update" if p["base"] else "create", p["hash"])
         for p in plan["products"]
     ]
     if table.last_sync == plan["id"]:

@@ -26,7 +26,7 @@ from .extract import Product
 from .pages import CacheRow, process_pages
 from .ci import detect, should_sync
 from .feed import write_feeds
-from .plan import PlannedProduct, make_plan, plan_summary, write_plan
+from .plan import PlannedProduct, ProductRow, make_plan, plan_summary, product_row, write_plan
 from .render import Renderer
 from .report import PageRecord, write_report
 from .settings import Settings
@@ -97,7 +97,8 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
     if write:
         remove_stale_temporaries(site)
     pages: list[PageRecord] = []
-    products: list[tuple[str, Product]] = []
+    products: list[ProductRow] = []
+    feed_products: list[Product] = []
     invalid: list[tuple[str, str | None, tuple[str, ...], dict[str, str]]] = []
     cache_path = settings.state_dir / "cache.sqlite3"
     cache = AnalysisCache(cache_path, fingerprint(settings.extract_options(), Renderer(settings).fingerprint()))
@@ -111,7 +112,9 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
             rows.clear()
         analysis = outcome.analysis()
         if analysis is not None and analysis.product is not None:
-            products.append((outcome.record.path, analysis.product))
+            products.append(product_row(outcome.record.path, analysis.product, settings))
+            if options.feed:
+                feed_products.append(analysis.product)
         elif analysis is not None and analysis.status == "invalid":
             invalid.append((outcome.record.path, analysis.product_id, analysis.problems, analysis.sources))
     cache.record(rows)
@@ -123,12 +126,12 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
         ])
     pages_done = time.perf_counter()
     state = SyncState(settings.state_dir, settings.api_base_url)
-    entries = make_plan(products, invalid, synced=state.confirmed, settings=settings, full=options.full)
+    entries = make_plan(products, invalid, synced=state.confirmed, full=options.full)
     if options.feed and write:
-        write_feeds(site, options.feed, [product for _, product in products], settings)
+        write_feeds(site, options.feed, feed_products, settings)
     messages: list[str] = []
     exit_code = EXIT_OK
-    seen_ids = {product.id for _, product in products} | {pid for _, pid, _, _ in invalid if pid}
+    seen_ids = {row.id for row in products} | {pid for _, pid, _, _ in invalid if pid}
     removed = sorted(set(state.confirmed) - seen_ids)
     if removed:
         messages.append(f"{len(removed)} products synced before are no longer on the site (the API has no delete): "

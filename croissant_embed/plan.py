@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,7 +18,6 @@ from typing import Any, Literal, Mapping
 from .errors import PlanError
 from .extract import Product
 from .settings import Settings
-from .sitefiles import write_atomic
 
 Action = Literal["create", "update", "unchanged", "invalid"]
 
@@ -34,19 +34,49 @@ def payload_of(product: Product, settings: Settings) -> dict[str, Any]:
     return body
 
 
+def canonical_json(payload: Mapping[str, Any]) -> str:
+    """The payload as compact JSON with sorted keys: what is hashed, kept and sent."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def payload_hash(payload: Mapping[str, Any]) -> str:
     """A stable fingerprint of a payload."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
-@dataclass
+_SHARED_SOURCES: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+
+
+def shared_sources(sources: Mapping[str, str]) -> dict[str, str]:
+    """One dict object for every product whose fields came from the same sources."""
+    key = tuple(sorted(sources.items()))
+    return _SHARED_SOURCES.setdefault(key, dict(key))
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRow:
+    """What the plan keeps of one product page: small, so large catalogues stay cheap."""
+
+    page: str
+    id: str
+    payload_json: str
+    hash: str
+    sources: dict[str, str]
+
+
+def product_row(page: str, product: Product, settings: Settings) -> ProductRow:
+    """The row of a product page: its payload (as canonical JSON) and the payload's hash."""
+    text = canonical_json(payload_of(product, settings))
+    return ProductRow(page, product.id, text, hashlib.sha256(text.encode("utf-8")).hexdigest(), shared_sources(product.sources))
+
+
+@dataclass(slots=True)
 class PlannedProduct:
     """One product of the catalogue and what the sync will do with it."""
 
     id: str
     page: str
-    payload: dict[str, Any] | None
+    payload_json: str | None
     sources: dict[str, str]
     action: Action
     hash: str | None = None
@@ -56,35 +86,37 @@ class PlannedProduct:
     also_on: list[str] = field(default_factory=list)
 
     @property
+    def payload(self) -> dict[str, Any] | None:
+        """The ``PUT`` body (decoded on demand from the kept JSON)."""
+        return None if self.payload_json is None else json.loads(self.payload_json)
+
+    @property
     def to_send(self) -> bool:
         """Whether the plan sends this product."""
         return self.action in ("create", "update")
 
 
 def make_plan(
-    products: list[tuple[str, Product]],
+    rows: list[ProductRow],
     invalid: list[tuple[str, str | None, tuple[str, ...], dict[str, str]]],
     *,
     synced: Mapping[str, str],
-    settings: Settings,
     full: bool = False,
 ) -> list[PlannedProduct]:
     """Every product with its action; raises PlanError for conflicting duplicates."""
     planned: dict[str, PlannedProduct] = {}
     conflicts: list[str] = []
-    for page, product in products:
-        payload = payload_of(product, settings)
-        digest = payload_hash(payload)
-        earlier = planned.get(product.id)
+    for row in rows:
+        earlier = planned.get(row.id)
         if earlier is not None:
-            if earlier.hash != digest:
-                conflicts.append(f"product {product.id!r} has different data on {earlier.page} and {page}")
+            if earlier.hash != row.hash:
+                conflicts.append(f"product {row.id!r} has different data on {earlier.page} and {row.page}")
             else:
-                earlier.also_on.append(page)
+                earlier.also_on.append(row.page)
             continue
-        previous = synced.get(product.id)
-        action: Action = "create" if previous is None else "update" if previous != digest or full else "unchanged"
-        planned[product.id] = PlannedProduct(product.id, page, payload, dict(product.sources), action, digest)
+        previous = synced.get(row.id)
+        action: Action = "create" if previous is None else "update" if previous != row.hash or full else "unchanged"
+        planned[row.id] = PlannedProduct(row.id, row.page, row.payload_json, row.sources, action, row.hash)
     if conflicts:
         raise PlanError(
             "; ".join(conflicts) + ". Give each product one id, or make its pages agree: state the product URL in the data "
@@ -117,9 +149,13 @@ def write_plan(
     confirmed: Mapping[str, str],
     removed: list[str],
 ) -> str:
-    """Write a plan for ``apply``: what to send, the hashes, and the state it was made against."""
+    """Write a plan for ``apply``: what to send, the hashes, and the state it was made against.
+
+    Written record by record, with each payload's kept JSON spliced in as it is, so a large
+    catalogue is never held twice in memory.
+    """
     plan_id = str(uuid.uuid4())
-    body = {
+    head = {
         "version": 1,
         "kind": PLAN_KIND,
         "id": plan_id,
@@ -127,14 +163,21 @@ def write_plan(
         "environment": environment,
         "generation": generation,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "products": [
-            {"id": e.id, "page": e.page, "action": e.action, "hash": e.hash, "base": confirmed.get(e.id), "payload": e.payload}
-            for e in entries
-            if e.to_send
-        ],
         "removed": removed,
     }
-    write_atomic(path, (json.dumps(body, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8"))
+    temporary = path.with_name(f".{path.name}.croissant-tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(temporary, "w", encoding="utf-8") as out:
+        out.write(json.dumps(head, ensure_ascii=False)[:-1] + ',"products":[')
+        first = True
+        for e in entries:
+            if not e.to_send:
+                continue
+            meta = json.dumps({"id": e.id, "page": e.page, "action": e.action, "hash": e.hash, "base": confirmed.get(e.id)}, ensure_ascii=False)
+            out.write(("" if first else ",\n") + meta[:-1] + ',"payload":' + (e.payload_json or "{}") + "}")
+            first = False
+        out.write("]}\n")
+    os.replace(temporary, path)
     return plan_id
 
 

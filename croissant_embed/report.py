@@ -13,7 +13,7 @@ from .plan import PlannedProduct
 VERSION = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageRecord:
     """What the build did with one page."""
 
@@ -36,15 +36,15 @@ def totals(pages: list[PageRecord], products: list[PlannedProduct]) -> dict[str,
     return out
 
 
-def _page_json(record: PageRecord) -> dict[str, Any]:
-    return {"path": record.path, "status": record.status, "reason": record.reason, "product_id": record.product_id, "warnings": list(record.warnings)}
+def _page_json(record: PageRecord) -> str:
+    return json.dumps({"path": record.path, "status": record.status, "reason": record.reason,
+                       "product_id": record.product_id, "warnings": list(record.warnings)}, ensure_ascii=False)
 
 
-def _product_json(entry: PlannedProduct) -> dict[str, Any]:
-    return {
-        "id": entry.id, "page": entry.page, "also_on": entry.also_on, "payload": entry.payload, "sources": entry.sources,
-        "action": entry.action, "result": entry.result, "error": entry.error,
-    }
+def _product_json(entry: PlannedProduct) -> str:
+    head = json.dumps({"id": entry.id, "page": entry.page, "also_on": entry.also_on}, ensure_ascii=False)[:-1]
+    tail = json.dumps({"sources": entry.sources, "action": entry.action, "result": entry.result, "error": entry.error}, ensure_ascii=False)[1:]
+    return f'{head}, "payload": {entry.payload_json or "null"}, {tail}'
 
 
 def write_report(path: Path, pages: list[PageRecord], products: list[PlannedProduct], **extra: Any) -> None:
@@ -62,7 +62,7 @@ def write_report(path: Path, pages: list[PageRecord], products: list[PlannedProd
         for name, items, encode in (("pages", pages, _page_json), ("products", products, _product_json)):
             out.write(f',\n "{name}": [')
             for index, item in enumerate(items):
-                out.write(("," if index else "") + "\n  " + json.dumps(encode(item), ensure_ascii=False))
+                out.write(("," if index else "") + "\n  " + encode(item))
             out.write("\n ]")
         out.write(',\n "totals": ' + json.dumps(totals(pages, products)) + "\n}\n")
     os.replace(temporary, path)
