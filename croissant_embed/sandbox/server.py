@@ -7,6 +7,7 @@ import sys
 import threading
 from socketserver import ThreadingMixIn
 from typing import Any, Callable
+from wsgiref.handlers import SimpleHandler
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 from .faults import DropConnection
@@ -49,6 +50,12 @@ class _DroppingServerHandler(ServerHandler):
         if isinstance(sys.exc_info()[1], DropConnection):
             raise sys.exc_info()[1]
         super().handle_error()
+
+    def close(self) -> None:
+        if self.status is None:  # dropped before any answer: nothing to log
+            SimpleHandler.close(self)
+        else:
+            super().close()
 
 
 class ThreadedWSGIServer(ThreadingMixIn, WSGIServer):
