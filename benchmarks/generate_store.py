@@ -115,18 +115,25 @@ def generate_hugo(out: Path, pages: int, seed: int = 1) -> None:
     (out / "layouts" / "_default").mkdir(parents=True)
     (out / "hugo.toml").write_text('baseURL = "https://bench.example/"\ntitle = "Bench Store"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n', encoding="utf-8")
     single = layout("{{ .Title }}", '{{ with .Params.jsonld }}<script type="application/ld+json">{{ . | safeJS }}</script>{{ end }}\n',
-                    '<article class="product"><h1 class="product-title">{{ .Title }}</h1>\n'
-                    '<div class="product-price"><span class="price">${{ .Params.price }}</span></div>\n'
-                    '<div class="description">{{ .Content }}</div></article>')
+                    '<nav class="breadcrumbs"><a href="/">Home</a> / <a href="/products/">Products</a></nav>\n'
+                    '<article class="product"><div class="gallery"><img src="/img/{{ .Params.slug }}.jpg" alt=""></div>\n'
+                    '<h1 class="product-title">{{ .Title }}</h1>\n'
+                    '<div class="product-price"><span class="price">${{ .Params.price }}</span> <small>incl. VAT</small></div>\n'
+                    '<form class="buy" action="/cart/add" method="post"><input type="number" name="quantity" value="1"><button>Add to cart</button></form>\n'
+                    '<div class="description">{{ .Content }}</div>\n'
+                    '<table class="specs">{{ range .Params.specs }}<tr><th>{{ index . 0 }}</th><td>{{ index . 1 }}</td></tr>{{ end }}</table>\n'
+                    '<section class="related"><h2>You may also like</h2><ul>{{ range .Params.related }}'
+                    '<li class="card"><a href="/products/{{ .slug }}/">{{ .name }}</a> <span class="price">${{ .price }}</span></li>{{ end }}</ul></section></article>')
     (out / "layouts" / "_default" / "single.html").write_text(single, encoding="utf-8")
     (out / "layouts" / "_default" / "list.html").write_text(layout("{{ .Title }}", "", "<h1>{{ .Title }}</h1><ul>{{ range first 50 .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>"), encoding="utf-8")
     (out / "layouts" / "index.html").write_text(layout("Home", "", "<h1>Bench Store</h1>"), encoding="utf-8")
     content = out / "content" / "products"
     content.mkdir(parents=True)
-    for p in products:
+    for index, p in enumerate(products):
+        related = [{"slug": r["slug"], "name": r["name"], "price": r["price"]} for r in (products[(index + k) % pages] for k in (1, 2, 3, 4))]
         data = {"@context": "https://schema.org", "@type": "Product", "sku": p["id"], "name": p["name"],
                 "offers": {"@type": "Offer", "price": p["price"], "priceCurrency": "USD"}}
-        front = {"title": p["name"], "slug": p["slug"], "price": p["price"], "jsonld": json.dumps(data)}
+        front = {"title": p["name"], "slug": p["slug"], "price": p["price"], "jsonld": json.dumps(data), "specs": p["specs"], "related": related}
         reviews = "\n\n".join(f"**{a}** ({s}/5): {t}" for a, s, t in p["reviews"])
         (content / f"{p['slug']}.md").write_text(json.dumps(front) + "\n\n" + p["description"] + "\n\n" + reviews + "\n", encoding="utf-8")
 

@@ -26,7 +26,7 @@ from .extract import Product
 from .pages import CacheRow, process_pages
 from .ci import detect, should_sync
 from .feed import write_feeds
-from .plan import PlannedProduct, ProductRow, make_plan, plan_summary, product_row, write_plan
+from .plan import PlannedProduct, ProductRow, make_plan, plan_summary, write_plan
 from .render import Renderer
 from .report import PageRecord, write_report
 from .settings import Settings
@@ -103,18 +103,18 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
     cache_path = settings.state_dir / "cache.sqlite3"
     cache = AnalysisCache(cache_path, fingerprint(settings.extract_options(), Renderer(settings).fingerprint()))
     rows: list[CacheRow] = []
-    founds = list(discover(site, include=settings.include, exclude=settings.exclude))
-    for outcome in process_pages(settings, founds, write=write, cache=CacheReader(cache_path)):
+    founds = discover(site, include=settings.include, exclude=settings.exclude)
+    for outcome in process_pages(settings, founds, write=write, cache=CacheReader(cache_path), keep_products=bool(options.feed)):
         pages.append(outcome.record)
         rows.extend(outcome.cache_rows)
         if len(rows) >= CACHE_BATCH:
             cache.record(rows)
             rows.clear()
+        if outcome.row is not None:
+            products.append(outcome.row)
         analysis = outcome.analysis()
         if analysis is not None and analysis.product is not None:
-            products.append(product_row(outcome.record.path, analysis.product, settings))
-            if options.feed:
-                feed_products.append(analysis.product)
+            feed_products.append(analysis.product)
         elif analysis is not None and analysis.status == "invalid":
             invalid.append((outcome.record.path, analysis.product_id, analysis.problems, analysis.sources))
     cache.record(rows)

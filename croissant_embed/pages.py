@@ -7,17 +7,19 @@ written atomically as soon as it is processed.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .cache import CacheReader, from_entry, page_key, to_entry
 from .discover import Found
 from .errors import SiteError
 from .extract import PageAnalysis, analyse_page
 from .render import Renderer
+from .plan import ProductRow, product_row
 from .report import PageRecord
 from .rewrite import OPEN, splice, strip_insertions
 from .settings import Settings
@@ -43,9 +45,10 @@ class PageOutcome:
     record: PageRecord
     entry: str | None = None
     cache_rows: tuple[CacheRow, ...] = ()
+    row: ProductRow | None = None
 
     def analysis(self) -> PageAnalysis | None:
-        """The analysis of a product (or invalid product) page."""
+        """The analysis of an invalid product page (or of any product page, when kept)."""
         return None if self.entry is None else from_entry(self.entry)
 
 
@@ -73,11 +76,13 @@ def has_marker_bytes(data: bytes) -> bool:
 class PageProcessor:
     """Processes single pages for one build's settings (one per worker process)."""
 
-    def __init__(self, settings: Settings, *, write: bool, cache: CacheReader) -> None:
+    def __init__(self, settings: Settings, *, write: bool, cache: CacheReader, keep_products: bool = False) -> None:
+        self.settings = settings
         self.options = settings.extract_options()
         self.renderer = Renderer(settings)
         self.write = write
         self.cache = cache
+        self.keep_products = keep_products
 
     def insertions(self, analysis: PageAnalysis) -> list[tuple[int, str]]:
         """The snippets this page gets, with their offsets in the clean text."""
@@ -127,10 +132,11 @@ class PageProcessor:
             rows += ((page_key(output), known, True),)  # the next in-place run finds it final
         return self._outcome(found.rel, analysis, known, changed, rows)
 
-    @staticmethod
-    def _outcome(rel: str, analysis: PageAnalysis, entry: str, changed: bool, rows: tuple[CacheRow, ...]) -> PageOutcome:
-        keep = entry if analysis.status in ("product", "invalid") else None
-        return PageOutcome(_record(rel, analysis, changed), keep, rows)
+    def _outcome(self, rel: str, analysis: PageAnalysis, entry: str, changed: bool, rows: tuple[CacheRow, ...]) -> PageOutcome:
+        # the plan's row is computed here, in the worker; the analysis travels only when needed
+        row = product_row(rel, analysis.product, self.settings) if analysis.product is not None else None
+        keep = entry if analysis.status == "invalid" or (row is not None and self.keep_products) else None
+        return PageOutcome(_record(rel, analysis, changed), keep, rows, row)
 
 
 _WORKER: PageProcessor | None = None
@@ -156,16 +162,35 @@ def worker_count(settings: Settings) -> int:
         return os.cpu_count() or 1
 
 
-def process_pages(settings: Settings, founds: Sequence[Found], *, write: bool, cache: CacheReader) -> Iterator[PageOutcome]:
-    """Every page processed, in order; in worker processes for large sites."""
-    processor = PageProcessor(replace(settings, client_secret=None), write=write, cache=cache)
+def _chunks(first: list[Found], rest: Iterator[Found]) -> Iterator[list[Found]]:
+    pending = first
+    for found in rest:
+        pending.append(found)
+        if len(pending) >= CHUNK_PAGES:
+            yield pending
+            pending = []
+    while pending:
+        yield pending[:CHUNK_PAGES]
+        pending = pending[CHUNK_PAGES:]
+
+
+def process_pages(
+    settings: Settings, founds: Iterable[Found], *, write: bool, cache: CacheReader, keep_products: bool = False
+) -> Iterator[PageOutcome]:
+    """Every page processed, in site order; in worker processes for large sites.
+
+    Pages are handed to the workers while the site is still being walked, so discovery and
+    processing overlap.
+    """
+    processor = PageProcessor(replace(settings, client_secret=None), write=write, cache=cache, keep_products=keep_products)
     workers = worker_count(settings)
-    if workers <= 1 or len(founds) < PARALLEL_MIN_PAGES:
-        yield from map(processor, founds)
+    pages = iter(founds)
+    head = list(itertools.islice(pages, PARALLEL_MIN_PAGES))
+    if workers <= 1 or len(head) < PARALLEL_MIN_PAGES:
+        yield from map(processor, itertools.chain(head, pages))
         return
-    chunks = [founds[i : i + CHUNK_PAGES] for i in range(0, len(founds), CHUNK_PAGES)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(processor,)) as pool:
-        for outcomes in pool.map(_run_chunk, chunks):
+        for outcomes in pool.map(_run_chunk, _chunks(head, pages)):
             yield from outcomes
