@@ -17,7 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable
 
 from .cache import AnalysisCache, CacheReader, fingerprint
 from .discover import discover

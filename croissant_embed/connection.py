@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .api import AsyncCroissantClient, CroissantClient, RetryPolicy
 from .errors import ConfigError
 from .sandbox import AsyncSandboxTransport, SandboxApp, SandboxCredentials, SandboxStore, SandboxTransport
@@ -22,35 +24,25 @@ def _credentials(settings: Settings) -> tuple[str, str]:
     return settings.client_id, settings.client_secret.reveal()
 
 
-def _retry(settings: Settings) -> RetryPolicy:
-    return RetryPolicy(attempts=settings.retries)
+def _target(settings: Settings, *, asynchronous: bool) -> tuple[str, dict[str, Any]]:
+    """The base URL and credentials (and, for the embedded sandbox, the transport) to use."""
+    if settings.uses_embedded_sandbox:
+        credentials = SandboxCredentials.generate()
+        app = embedded_sandbox(settings, credentials)
+        transport = AsyncSandboxTransport(app) if asynchronous else SandboxTransport(app)
+        return EMBEDDED_URL, {"client_id": credentials.client_id, "client_secret": credentials.client_secret, "transport": transport}
+    client_id, secret = _credentials(settings)
+    return settings.api_base_url, {"client_id": client_id, "client_secret": secret}
 
 
 def async_client(settings: Settings) -> AsyncCroissantClient:
     """An async client for bulk sync, bounded by ``settings.concurrency``."""
-    if settings.uses_embedded_sandbox:
-        credentials = SandboxCredentials.generate()
-        app = embedded_sandbox(settings, credentials)
-        return AsyncCroissantClient(
-            EMBEDDED_URL, client_id=credentials.client_id, client_secret=credentials.client_secret,
-            transport=AsyncSandboxTransport(app), timeout=settings.timeout, retry=_retry(settings),
-            max_concurrency=settings.concurrency,
-        )
-    client_id, secret = _credentials(settings)
-    return AsyncCroissantClient(
-        settings.api_base_url, client_id=client_id, client_secret=secret, timeout=settings.timeout,
-        retry=_retry(settings), max_concurrency=settings.concurrency,
-    )
+    url, target = _target(settings, asynchronous=True)
+    return AsyncCroissantClient(url, **target, timeout=settings.timeout, retry=RetryPolicy(attempts=settings.retries),
+                                max_concurrency=settings.concurrency)
 
 
 def sync_client(settings: Settings) -> CroissantClient:
     """A synchronous client for one-off calls (carts, check)."""
-    if settings.uses_embedded_sandbox:
-        credentials = SandboxCredentials.generate()
-        app = embedded_sandbox(settings, credentials)
-        return CroissantClient(
-            EMBEDDED_URL, client_id=credentials.client_id, client_secret=credentials.client_secret,
-            transport=SandboxTransport(app), timeout=settings.timeout, retry=_retry(settings),
-        )
-    client_id, secret = _credentials(settings)
-    return CroissantClient(settings.api_base_url, client_id=client_id, client_secret=secret, timeout=settings.timeout, retry=_retry(settings))
+    url, target = _target(settings, asynchronous=False)
+    return CroissantClient(url, **target, timeout=settings.timeout, retry=RetryPolicy(attempts=settings.retries))

@@ -120,8 +120,8 @@ class ConflictError(ApiError):
     """The request clashes with the resource's current state (409)."""
 
 
-class RateLimitedError(ApiError):
-    """Too many requests (429); ``retry_after`` is the server's hint in seconds, if any."""
+class _RetryLater(ApiError):
+    """A retryable answer; ``retry_after`` is the server's hint in seconds, if any."""
 
     retryable = True
 
@@ -137,21 +137,12 @@ class RateLimitedError(ApiError):
         super().__init__(message, request=request, status=status)
 
 
-class ServerError(ApiError):
+class RateLimitedError(_RetryLater):
+    """Too many requests (429)."""
+
+
+class ServerError(_RetryLater):
     """The server failed (5xx)."""
-
-    retryable = True
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        request: RequestInfo | None = None,
-        status: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        self.retry_after = retry_after
-        super().__init__(message, request=request, status=status)
 
 
 class NetworkError(ApiError):

@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx

@@ -5,7 +5,6 @@ Every test here talks to the sandbox over a real loopback socket, with its fault
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
@@ -14,7 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from croissant_embed.cli import main

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from typing import Any
 
 import click
@@ -33,6 +34,16 @@ class _Group(click.Group):
             _fail(exc, EXIT_DATA)
         except (ApiError, CroissantError) as exc:
             _fail(exc, EXIT_SYNC_FAILED)
+
+
+def serve_until_interrupted() -> None:
+    """Block until Ctrl-C (for the commands that serve)."""
+    click.echo("Press Ctrl-C to stop.", err=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("stopping", err=True)
 
 
 def _fail(exc: Exception, code: int) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
 
-from . import main
+from . import main, serve_until_interrupted
 from .build_commands import config_option, settings_from
 
 
@@ -31,9 +30,4 @@ def preview_command(site_dir: Path | None, config: Path | None, host: str, port:
         click.echo(f"built {pages} product pages into {preview.out_dir}")
         click.echo(f"checkout handler: {'/checkout' if preview.app.checkout else 'none (set checkout_app)'}")
         click.echo(f"Preview: {preview.url}/")
-        click.echo("Press Ctrl-C to stop.", err=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            click.echo("stopping", err=True)
+        serve_until_interrupted()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import click
 
-from . import main
+from . import main, serve_until_interrupted
 
 DEFAULT_DB = Path(".croissant") / "sandbox.sqlite3"
 
@@ -54,12 +53,7 @@ def serve_command(
         click.echo(f"  export CROISSANT_API_URL={server.url}/v0")
         click.echo(f"  export CROISSANT_CLIENT_ID={credentials.client_id}")
         click.echo(f"  export CROISSANT_CLIENT_SECRET={credentials.client_secret}")
-        click.echo("Press Ctrl-C to stop.", err=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            click.echo("stopping", err=True)
+        serve_until_interrupted()
 
 
 @sandbox_group.command("inspect")
