@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 from click.testing import CliRunner
 
 from croissant_embed.cli import main
 from croissant_embed.sandbox import BackgroundServer, FaultConfig, SandboxApp, SandboxStore
+from croissant_embed.sync import Progress
 
 from .conftest import CREDENTIALS, SECRET
 from .sites import copy_sample
@@ -86,3 +88,26 @@ def test_check_explains_missing_production_credentials(tmp_path):
     result = CliRunner().invoke(main, ["check", "--config", str(config)], env={"CROISSANT_ENVIRONMENT": "production"})
     assert result.exit_code == 2
     assert "needs CROISSANT_CLIENT_ID and CROISSANT_CLIENT_SECRET" in result.output
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_periodic_lines_in_ci():
+    plain = io.StringIO()
+    progress = Progress(1000, stream=plain)
+    for index in range(1000):
+        progress.tick(index % 100 != 0)
+    lines = plain.getvalue().splitlines()
+    assert lines[-1] == "sync: 1000/1000 products done, 10 failed"
+    assert 10 <= len(lines) <= 12 and "\r" not in plain.getvalue()
+    terminal = _Terminal()
+    bar = Progress(50, stream=terminal)
+    for _ in range(50):
+        bar.tick(True)
+    assert terminal.getvalue().count("\r") == 50 and "[##############################] 50/50 failed=0" in terminal.getvalue()
+    quiet = io.StringIO()
+    Progress(10, stream=quiet, enabled=False).tick(True)
+    assert quiet.getvalue() == ""
