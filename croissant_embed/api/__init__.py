@@ -16,7 +16,6 @@ _EXPORTS = {
     "CroissantAuth": ".auth",
     "RetryPolicy": ".retry",
     "ENVIRONMENTS": ".types",
-    "LOCAL_BASE_URL": ".types",
     "CartLine": ".types",
     "CartPayload": ".types",
     "ProductPayload": ".types",

@@ -15,9 +15,6 @@ ENVIRONMENTS: dict[str, str] = {
 }
 """Documented base URLs; ``local`` is the embedded sandbox and has no fixed URL."""
 
-LOCAL_BASE_URL = "http://croissant.local/v0"
-"""Base URL the in-process embedded sandbox answers on (it never leaves the process)."""
-
 
 class TokenResponse(TypedDict):
     """Answer of ``POST /token``."""
