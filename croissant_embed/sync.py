@@ -62,6 +62,7 @@ def run_sync(settings: Settings, entries: list[PlannedProduct], state: SyncState
     bar = Progress(to_send, enabled=progress)
 
     async def go() -> None:
+        """Open the client for this sync and push every entry."""
         async with async_client(settings) as client:
             await push(entries, client, state, bar)
 
@@ -105,6 +106,7 @@ async def push(
     streak = [0]
 
     async def worker() -> None:
+        """Take entries from the shared queue until it is empty or the sync stops."""
         while queue and not stop:
             entry = queue.pop()
             try:

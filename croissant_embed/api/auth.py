@@ -105,6 +105,7 @@ class CroissantAuth(httpx.Auth):
 
     # -- drivers -----------------------------------------------------------------------
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Authorise a request for the sync client (a thread lock guards the token)."""
         rejected: str | None = None
         for attempt in range(2):
             with self._thread_lock:
@@ -121,6 +122,7 @@ class CroissantAuth(httpx.Auth):
             rejected = used
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Authorise a request for the async client (an asyncio lock guards the token)."""
         if self._async_lock is None:
             self._async_lock = asyncio.Lock()
         rejected: str | None = None

@@ -57,6 +57,7 @@ class Call:
 
     @property
     def info(self) -> RequestInfo:
+        """What errors may say about this call (method and path, never headers)."""
         return RequestInfo(self.method, self.path)
 
 

@@ -26,6 +26,7 @@ class _Group(click.Group):
     """Turns the library's errors into messages and documented exit codes, in one place."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; map the library's errors to messages and exit codes."""
         try:
             return super().invoke(ctx)
         except (ConfigError, AuthError) as exc:

@@ -35,9 +35,11 @@ class CroissantPlugin(BasePlugin[CroissantPluginConfig]):
         self.command = "build"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether this is ``build``, ``gh-deploy`` or ``serve``."""
         self.command = command
 
     def on_post_build(self, *, config: Any) -> None:
+        """Run the build step over the finished site folder."""
         root = Path(config["config_file_path"]).resolve().parent
         config_file = root / self.config.config_file if self.config.config_file else None
         sync_mode = "never" if self.command == "serve" else self.config.sync

@@ -17,15 +17,18 @@ class _Handler(WSGIRequestHandler):
     """Request handler that passes the raw path on and can drop the connection."""
 
     def get_environ(self) -> dict[str, Any]:
+        """The WSGI environ, plus the raw request path as ``RAW_URI``."""
         environ = super().get_environ()
         environ["RAW_URI"] = self.path
         return environ
 
     def log_message(self, format: str, *args: Any) -> None:
+        """Log requests only when the server is verbose."""
         if getattr(self.server, "verbose", False):
             super().log_message(format, *args)
 
     def handle(self) -> None:
+        """Answer one request, or close the connection without an answer on DropConnection."""
         self.raw_requestline = self.rfile.readline(65537)
         if len(self.raw_requestline) > 65536 or not self.parse_request():
             return
@@ -47,11 +50,13 @@ class _DroppingServerHandler(ServerHandler):
     """Lets :class:`DropConnection` through instead of answering 500."""
 
     def handle_error(self) -> None:
+        """Let a deliberate drop through; answer 500 for anything else."""
         if isinstance(sys.exc_info()[1], DropConnection):
             raise sys.exc_info()[1]
         super().handle_error()
 
     def close(self) -> None:
+        """Finish the request, logging it only when an answer was sent."""
         if self.status is None:  # dropped before any answer: nothing to log
             SimpleHandler.close(self)
         else:

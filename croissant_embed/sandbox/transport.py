@@ -23,10 +23,12 @@ class SandboxTransport(httpx.WSGITransport):
         self._inner_app = app
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Run the app for one request, with the raw path, mapping drops to transport errors."""
         raw = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
         inner = self._inner_app
 
         def with_raw_uri(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+            """The app, told the raw path as real servers tell it."""
             environ["RAW_URI"] = raw
             return inner(environ, start_response)
 
@@ -43,6 +45,7 @@ class AsyncSandboxTransport(httpx.AsyncBaseTransport):
         self._sync = SandboxTransport(app)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Run the synchronous transport in a worker thread."""
         await request.aread()
         response = await anyio.to_thread.run_sync(self._sync.handle_request, request)
         content = response.read()
