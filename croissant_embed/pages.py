@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, Sequence
@@ -183,7 +184,9 @@ def process_pages(
     processing overlap.
     """
     processor = PageProcessor(replace(settings, client_secret=None), write=write, cache=cache, keep_products=keep_products)
-    workers = worker_count(settings)
+    # forking a process that runs other threads (a plugin inside `mkdocs serve`, an embedding
+    # server) can deadlock the child: such callers get the pages processed in-process
+    workers = worker_count(settings) if threading.active_count() == 1 else 1
     pages = iter(founds)
     head = list(itertools.islice(pages, PARALLEL_MIN_PAGES))
     if workers <= 1 or len(head) < PARALLEL_MIN_PAGES:
