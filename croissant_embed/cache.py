@@ -1,6 +1,6 @@
 """The analysis cache: what each page held, keyed by a hash of its bytes.
 
-A rebuild whose generator wrote the same pages again finds every page here and skips the
+A rebuild whose generator wrote the same pages again (same paths, same bytes) finds every page here and skips the
 extract stage; a page whose exact bytes were already final ("stable": injected by an
 earlier run, or needing nothing) skips rendering and writing too. Entries are valid only
 for the same settings, templates and croissant-embed version (the fingerprint). The cache
@@ -24,9 +24,16 @@ from .extract import PageAnalysis, Product
 SCHEMA_VERSION = 2
 
 
-def page_key(data: bytes) -> str:
-    """The cache key of a page's bytes."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+def page_key(rel_path: str, data: bytes) -> str:
+    """The cache key of a page: its path in the site and its bytes.
+
+    The path belongs in the key because the analysis depends on it (product URLs and relative
+    image URLs resolve against the page's own URL): a page moved with the same bytes is new.
+    """
+    digest = hashlib.blake2b(rel_path.encode("utf-8", "surrogateescape"), digest_size=16)
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.hexdigest()
 
 
 def fingerprint(*parts: object) -> str:

@@ -101,7 +101,7 @@ class PageProcessor:
             return PageOutcome(PageRecord(found.rel, "not-product", found.skipped))
         try:
             data = read_bytes(found.path, found.rel)
-            key = page_key(data)
+            key = page_key(found.rel, data)
             hit = self.cache.get(key)
             if hit is not None and hit[1]:  # these exact bytes were final last time: nothing to do
                 return self._outcome(found.rel, from_entry(hit[0]), hit[0], False, ((key, None, True),))
@@ -130,7 +130,7 @@ class PageProcessor:
         if changed and self.write:
             output = page.encode(new_text)
             write_atomic(found.path, output)
-            rows += ((page_key(output), known, True),)  # the next in-place run finds it final
+            rows += ((page_key(found.rel, output), known, True),)  # the next in-place run finds it final
         return self._outcome(found.rel, analysis, known, changed, rows)
 
     def _outcome(self, rel: str, analysis: PageAnalysis, entry: str, changed: bool, rows: tuple[CacheRow, ...]) -> PageOutcome:

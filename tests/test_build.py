@@ -254,3 +254,17 @@ def test_the_state_folder_may_not_live_inside_the_site(tmp_path):
     config = _config(site, 'site_dir = "."\nbase_url = "https://s.example/"\n')
     result = CliRunner().invoke(main, ["build", "--config", str(config)])
     assert result.exit_code == 2 and "keep croissant.toml outside the site" in result.output
+
+
+def test_a_page_moved_with_the_same_bytes_gets_its_new_url(tmp_path):
+    site = tmp_path / "site"
+    body = product_page("MOVE", "5.00").replace('"url":"https://s.example/MOVE/",', "")
+    write_page(site, "old/index.html", body)
+    config = _config(tmp_path)
+    assert CliRunner().invoke(main, ["build", str(site), "--config", str(config), "--dry-run"]).exit_code == 0
+    (site / "old" / "index.html").rename(site / "new.html")
+    (site / "old").rmdir()
+    plan = tmp_path / "plan.json"
+    assert CliRunner().invoke(main, ["build", str(site), "--config", str(config), "--dry-run", "--plan", str(plan)]).exit_code == 0
+    [planned] = json.loads(plan.read_text())["products"]
+    assert planned["payload"]["url"] == "https://s.example/new.html"
