@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,6 +17,7 @@ from typing import Any, Literal, Mapping
 from .errors import PlanError
 from .extract import Product
 from .settings import Settings
+from .sitefiles import atomic_file
 
 Action = Literal["create", "update", "unchanged", "invalid"]
 
@@ -165,9 +165,7 @@ def write_plan(
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "removed": removed,
     }
-    temporary = path.with_name(f".{path.name}.croissant-tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(temporary, "w", encoding="utf-8") as out:
+    with atomic_file(path, "w") as out:
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ',"products":[')
         first = True
         for e in entries:
@@ -177,7 +175,6 @@ def write_plan(
             out.write(("" if first else ",\n") + meta[:-1] + ',"payload":' + (e.payload_json or "{}") + "}")
             first = False
         out.write("]}\n")
-    os.replace(temporary, path)
     return plan_id
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .plan import PlannedProduct
+from .sitefiles import atomic_file
 
 VERSION = 1
 
@@ -51,11 +51,9 @@ def write_report(path: Path, pages: list[PageRecord], products: list[PlannedProd
     """Write the report (paths relative to the site, with ``/``), one record at a time.
 
     Streaming keeps a large site's report from being held in memory twice (as objects and
-    as one big string); the file is written beside its target and renamed into place.
+    as one big string); the file replaces its target atomically.
     """
-    temporary = path.with_name(f".{path.name}.croissant-tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(temporary, "w", encoding="utf-8") as out:
+    with atomic_file(path, "w") as out:
         out.write('{"version": %d' % VERSION)
         for key, value in extra.items():
             out.write(f", {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
@@ -65,4 +63,3 @@ def write_report(path: Path, pages: list[PageRecord], products: list[PlannedProd
                 out.write(("," if index else "") + "\n  " + encode(item))
             out.write("\n ]")
         out.write(',\n "totals": ' + json.dumps(totals(pages, products)) + "\n}\n")
-    os.replace(temporary, path)

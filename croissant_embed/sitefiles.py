@@ -14,8 +14,10 @@ import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any, Iterator
 from urllib.parse import unquote
 
 from .errors import SiteError
@@ -74,30 +76,39 @@ def read_bytes(path: Path | str, rel_path: str) -> bytes:
         raise SiteError(f"cannot be read ({exc.strerror})", path=rel_path) from exc
 
 
-def write_atomic(path: Path | str, data: bytes, *, durable: bool = False) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping its permission bits.
+@contextmanager
+def atomic_file(path: Path | str, mode: str = "wb", *, durable: bool = False) -> Iterator[IO[Any]]:
+    """A stream whose content replaces ``path`` atomically when the block ends without error.
 
-    The rename makes the replacement atomic for readers and against a killed process;
-    ``durable`` adds an fsync for files that must also survive a power loss (the state).
+    It writes a temporary file beside the target, keeps the target's permission bits, and
+    renames it into place: readers and a killed process never see a half-written file, and
+    a failure removes the temporary file. ``durable`` adds an fsync for files that must also
+    survive a power loss (the state). Open with ``"w"`` for text (UTF-8).
     """
     path = Path(path)
     try:
-        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+        permissions = path.stat().st_mode & 0o7777 if path.exists() else 0o644
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".croissant-tmp", dir=path.parent)
         try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
+            with os.fdopen(handle, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as out:
+                yield out
                 if durable:
                     out.flush()
                     os.fsync(out.fileno())
-            os.chmod(temporary, mode)
+            os.chmod(temporary, permissions)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as exc:
         raise SiteError(f"cannot be written ({exc.strerror})", path=str(path)) from exc
+
+
+def write_atomic(path: Path | str, data: bytes, *, durable: bool = False) -> None:
+    """Replace ``path`` with ``data`` atomically (see :func:`atomic_file`)."""
+    with atomic_file(path, durable=durable) as out:
+        out.write(data)
 
 
 def copy_site(source: Path, target: Path) -> None:
