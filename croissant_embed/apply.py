@@ -52,7 +52,7 @@ def apply_plan(settings: Settings, plan_path: Path, *, report_path: Path | None 
         if state.confirmed.get(entry.id) == entry.hash:  # sent before this run was interrupted
             entry.action, entry.result = "unchanged", "skipped"
     messages: list[str] = []
-    ok = run_sync(settings, entries, state, plan["id"], progress=progress, messages=messages)
+    ok = run_sync(settings, entries, state, plan["id"], finish_on_failure=False, progress=progress, messages=messages)
     return _done(entries, ok, "applied" if ok else "partly applied: apply the same plan again to send the rest", report_path, messages)
 
 

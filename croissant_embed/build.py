@@ -17,8 +17,6 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
 from .cache import AnalysisCache, CacheReader, fingerprint
 from .discover import discover
 from .errors import ConfigError
@@ -89,7 +87,7 @@ def resolve_site(settings: Settings, options: BuildOptions) -> Path:
     return site
 
 
-def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str], None] = print) -> BuildResult:
+def run_build(settings: Settings, options: BuildOptions) -> BuildResult:
     """Run the whole build step and return what happened."""
     started = time.perf_counter()
     site = resolve_site(settings, options)
@@ -154,7 +152,8 @@ def run_build(settings: Settings, options: BuildOptions, *, echo: Callable[[str]
             messages.append(f"not syncing: {why}")
         _write_plan(options.plan_path or settings.state_dir / "plan.json", settings, entries, state, removed)
     else:
-        ok = run_sync(settings, entries, state, f"build-{uuid.uuid4()}", progress=options.progress, messages=messages)
+        ok = run_sync(settings, entries, state, f"build-{uuid.uuid4()}", finish_on_failure=True,
+                      progress=options.progress, messages=messages)
         exit_code = EXIT_OK if ok else EXIT_SYNC_FAILED
     timings = {"pages": round(pages_done - started, 3), "sync": round(time.perf_counter() - pages_done, 3)}
     if options.report_path is not None:

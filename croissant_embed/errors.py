@@ -13,6 +13,7 @@
         +-- RateLimitedError       429 (retryable; carries Retry-After)
         +-- ServerError            5xx (retryable)
         +-- NetworkError           timeout, refused or dropped connection (retryable)
+        +-- CircuitOpen            a sync stopped: too many products failed in a row
 
 Messages never contain a client secret or an access token: the API layer builds them from
 the method, the path and the server's ``message`` only.
@@ -159,3 +160,7 @@ class NetworkError(ApiError):
     ) -> None:
         self.sent = sent
         super().__init__(message, request=request)
+
+
+class CircuitOpen(ApiError):
+    """A sync stopped: the API failed too many times in a row (down or unreachable)."""

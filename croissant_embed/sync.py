@@ -7,7 +7,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
-from .errors import ApiError, AuthError
+from .errors import ApiError, AuthError, CircuitOpen
 from .plan import PlannedProduct
 from .state import SyncState
 
@@ -49,12 +49,21 @@ class Progress:
             self.stream.flush()
 
 
-def run_sync(settings: Settings, entries: list[PlannedProduct], state: SyncState, sync_id: str, *, progress: bool, messages: list[str]) -> bool:
+def run_sync(
+    settings: Settings,
+    entries: list[PlannedProduct],
+    state: SyncState,
+    sync_id: str,
+    *,
+    finish_on_failure: bool,
+    progress: bool,
+    messages: list[str],
+) -> bool:
     """Send what ``entries`` plan, as one generation of the state; True when nothing failed.
 
-    A build's sync always finishes its generation (what failed is simply not confirmed, and
-    the next build sends it); a plan's finishes only when nothing failed, so applying the
-    same plan again resumes with the remainder.
+    A build's sync finishes its generation even when products failed (they are simply not
+    confirmed, and the next build sends them): ``finish_on_failure``. A plan's finishes only
+    when nothing failed, so applying the same plan again resumes with the remainder.
     """
     from .connection import async_client
 
@@ -73,14 +82,10 @@ def run_sync(settings: Settings, entries: list[PlannedProduct], state: SyncState
     except CircuitOpen as exc:
         messages.append(f"sync stopped: {exc}")
     ok = not any(entry.result == "failed" for entry in entries)
-    if ok or sync_id.startswith("build-"):
+    if ok or finish_on_failure:
         state.finish(sync_id)
     state.save()
     return ok
-
-
-class CircuitOpen(ApiError):
-    """The sync stopped: the API failed too many times in a row (down or unreachable)."""
 
 
 async def push(
