@@ -99,10 +99,11 @@ def run_build(settings: Settings, options: BuildOptions) -> BuildResult:
     feed_products: list[Product] = []
     invalid: list[tuple[str, str | None, tuple[str, ...], dict[str, str]]] = []
     cache_path = settings.state_dir / "cache.sqlite3"
-    cache = AnalysisCache(cache_path, fingerprint(settings.extract_options(), Renderer(settings).fingerprint()))
+    renderer = Renderer(settings)
+    cache = AnalysisCache(cache_path, fingerprint(settings.extract_options(), renderer.fingerprint()))
     rows: list[CacheRow] = []
     founds = discover(site, include=settings.include, exclude=settings.exclude)
-    for outcome in process_pages(settings, founds, write=write, cache=CacheReader(cache_path), keep_products=bool(options.feed)):
+    for outcome in process_pages(settings, renderer, founds, write=write, cache=CacheReader(cache_path), keep_products=bool(options.feed)):
         pages.append(outcome.record)
         rows.extend(outcome.cache_rows)
         if len(rows) >= CACHE_BATCH:

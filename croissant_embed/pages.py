@@ -77,10 +77,12 @@ def has_marker_bytes(data: bytes) -> bool:
 class PageProcessor:
     """Processes single pages for one build's settings (one per worker process)."""
 
-    def __init__(self, settings: Settings, *, write: bool, cache: CacheReader, keep_products: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, renderer: Renderer, *, write: bool, cache: CacheReader, keep_products: bool = False
+    ) -> None:
         self.settings = settings
         self.options = settings.extract_options()
-        self.renderer = Renderer(settings)
+        self.renderer = renderer
         self.write = write
         self.cache = cache
         self.keep_products = keep_products
@@ -176,14 +178,20 @@ def _chunks(first: list[Found], rest: Iterator[Found]) -> Iterator[list[Found]]:
 
 
 def process_pages(
-    settings: Settings, founds: Iterable[Found], *, write: bool, cache: CacheReader, keep_products: bool = False
+    settings: Settings,
+    renderer: Renderer,
+    founds: Iterable[Found],
+    *,
+    write: bool,
+    cache: CacheReader,
+    keep_products: bool = False,
 ) -> Iterator[PageOutcome]:
     """Every page processed, in site order; in worker processes for large sites.
 
     Pages are handed to the workers while the site is still being walked, so discovery and
     processing overlap.
     """
-    processor = PageProcessor(replace(settings, client_secret=None), write=write, cache=cache, keep_products=keep_products)
+    processor = PageProcessor(replace(settings, client_secret=None), renderer, write=write, cache=cache, keep_products=keep_products)
     # forking a process that runs other threads (a plugin inside `mkdocs serve`, an embedding
     # server) can deadlock the child: such callers get the pages processed in-process
     workers = worker_count(settings) if threading.active_count() == 1 else 1
