@@ -275,20 +275,16 @@ def _build(root: Path, values: dict[str, Any], problems: list[str]) -> Settings:
     for key in ("concurrency", "retries", "max_invalid", "workers"):
         if key in clean:
             clean[key] = _int(clean[key], key, problems, minimum=1 if key in ("concurrency", "retries") else 0)
-    if "max_drop" in clean:
-        try:
-            clean["max_drop"] = float(clean["max_drop"])
-            if not 0 <= clean["max_drop"] <= 1:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.append(f"max_drop: {values['max_drop']!r} must be a fraction from 0 to 1 (0.5 stops a sync when half the products vanish)")
-    if "timeout" in clean:
-        try:
-            clean["timeout"] = float(clean["timeout"])
-            if clean["timeout"] <= 0:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.append(f"timeout: {values['timeout']!r} must be a positive number of seconds")
+    for key, valid, expected in (
+        ("max_drop", lambda n: 0 <= n <= 1, "a fraction from 0 to 1 (0.5 stops a sync when half the products vanish)"),
+        ("timeout", lambda n: n > 0, "a positive number of seconds"),
+    ):
+        if key in clean:
+            number = _float(clean[key])
+            if number is None or not valid(number):
+                problems.append(f"{key}: {values[key]!r} must be {expected}")
+            else:
+                clean[key] = number
     for key in ("include", "exclude"):
         if key in clean:
             raw = clean[key]
@@ -330,6 +326,13 @@ def _build(root: Path, values: dict[str, Any], problems: list[str]) -> Settings:
     except TypeError as exc:  # pragma: no cover - a value of the wrong shape slipped through
         problems.append(str(exc))
         return Settings(root=root)
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _int(value: Any, key: str, problems: list[str], *, minimum: int) -> int:
