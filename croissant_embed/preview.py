@@ -94,9 +94,18 @@ class Preview:
         self.app = PreviewApp()
         self.server = BackgroundServer(self.app, host=host, port=port)
         self.url = self.server.url
+        try:
+            self._prepare(settings, site_dir, out_dir)
+        except BaseException:
+            self.server.stop()  # the port is bound before the build, whose URLs depend on it
+            raise
+
+    def _prepare(self, settings: Settings, site_dir: Path | None, out_dir: Path | None) -> None:
         self.settings = replace(settings, environment="local", api_url=None, local_url=self.url + "/v0")
         self.out_dir = out_dir or self.settings.state_dir / "preview"
-        self.result = run_build(self.settings, BuildOptions(site_dir=site_dir, out_dir=self.out_dir, progress=False))
+        # always: a preview syncs only its own embedded sandbox, even inside a pull-request build
+        options = BuildOptions(site_dir=site_dir, out_dir=self.out_dir, sync_mode="always", progress=False)
+        self.result = run_build(self.settings, options)
         credentials = SandboxCredentials.generate()
         self.store = SandboxStore(str(self.settings.state_dir / "sandbox.sqlite3"))
         self.sandbox = SandboxApp(self.store, credentials=credentials)

@@ -157,3 +157,34 @@ def test_preview_serves_a_separate_build_and_stops_cleanly_on_ctrl_c(tmp_path):
         process.wait(timeout=10)
     assert process.returncode == 0
     assert (config.parent / "public" / "products" / "fjell-shell-jacket" / "index.html").read_bytes() == source
+
+
+def test_a_preview_that_cannot_build_releases_its_port(tmp_path):
+    import socket
+
+    from croissant_embed.errors import ConfigError
+    from croissant_embed.preview import Preview
+    from croissant_embed.settings import load_settings
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!DOCTYPE html><html><body>no products</body></html>", encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ConfigError, match="no product pages") as caught:
+        Preview(load_settings(cwd=tmp_path, env={}), site, port=port)
+    with socket.socket() as again:  # the traceback still holds the half-built preview
+        again.bind(("127.0.0.1", port))  # yet it closed its socket
+    assert caught.value.problems
+
+
+def test_a_preview_syncs_its_sandbox_even_inside_a_pull_request_build(tmp_path, monkeypatch):
+    from croissant_embed.preview import Preview
+    from croissant_embed.settings import load_settings
+
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
+    config = copy_sample(tmp_path)
+    with Preview(load_settings(config=config, env={}), None, port=0) as preview:
+        assert len(list(preview.store.products())) == 12

@@ -99,7 +99,8 @@ class BackgroundServer:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop answering and close the socket."""
-        self.server.shutdown()
+        """Stop answering (if started) and close the socket."""
+        if self._thread.is_alive():
+            self.server.shutdown()
+            self._thread.join(timeout=5)
         self.server.server_close()
-        self._thread.join(timeout=5)
