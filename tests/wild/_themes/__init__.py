@@ -1,0 +1,1 @@
+"""The themes of the fidelity corpus: one module per store, each returning a :class:`Store`."""
