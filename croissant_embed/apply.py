@@ -1,19 +1,22 @@
 """Apply stage for plans: ``croissant-embed apply plan.json`` after the deploy succeeded.
 
-A plan is applied once. Applying it again does nothing; applying one that a newer sync
-overtook is refused, because its payloads may be older than what Croissant already holds.
+A plan is applied once. Applying it again does nothing. Only the newest plan made may be
+applied, and only until another sync begins: applying one that a newer plan or sync
+overtook is refused, because its payloads may be older than the site or than what Croissant
+already holds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError, PlanError
 from .plan import PlannedProduct, canonical_json, read_plan
 from .report import write_report
 from .settings import Settings
-from .state import SyncState
+from .state import SyncState, TargetState
 from .sync import run_sync
 
 
@@ -43,17 +46,30 @@ def apply_plan(settings: Settings, plan_path: Path, *, report_path: Path | None 
         for entry in entries:
             entry.action, entry.result = "unchanged", "skipped"
         return _done(entries, True, note, report_path)
-    if table.applying != plan["id"] and table.generation != plan["generation"]:
-        raise PlanError(
-            f"stale plan: it was made against sync generation {plan['generation']}, and the state is at "
-            f"{table.generation} (a newer build or plan has synced since). Make a new plan with build --plan."
-        )
+    if table.newest_plan is None or table.newest_plan.id != plan["id"]:
+        raise _stale(plan_path, plan, table)
     for entry in entries:
-        if state.confirmed.get(entry.id) == entry.hash:  # sent before this run was interrupted
+        # Sent and confirmed before this apply was interrupted; a send never confirmed goes again.
+        if state.confirmed.get(entry.id) == entry.hash and entry.id not in state.unconfirmed:
             entry.action, entry.result = "unchanged", "skipped"
     messages: list[str] = []
     ok = run_sync(settings, entries, state, plan["id"], finish_on_failure=False, progress=progress, messages=messages)
     return _done(entries, ok, "applied" if ok else "partly applied: apply the same plan again to send the rest", report_path, messages)
+
+
+def _stale(plan_path: Path, plan: dict[str, Any], table: TargetState) -> PlanError:
+    """Why the plan may hold older data than the site or the server, and what to do instead."""
+    newer = table.newest_plan
+    if newer is not None:
+        return PlanError(
+            f"stale plan: {plan_path} was overtaken by plan #{newer.number} ({newer.path}), made after it: "
+            f"apply {newer.path} instead, or make a new plan with build --plan."
+        )
+    return PlanError(
+        f"stale plan: {plan_path} was made against sync generation {plan['generation']}, and a build or another plan "
+        f"has synced since (the state is at generation {table.generation}), so it may hold older data than Croissant. "
+        "Make a new plan with build --plan."
+    )
 
 
 def _done(entries: list[PlannedProduct], ok: bool, note: str, report_path: Path | None, messages: list[str] | None = None) -> ApplyResult:

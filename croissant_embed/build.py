@@ -19,16 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from .cache import AnalysisCache, CacheReader, fingerprint
 from .discover import discover
-from .errors import ConfigError
+from .errors import AuthError, ConfigError
 from .extract import Product
 from .pages import CacheRow, process_pages
 from .ci import detect, should_sync
-from .feed import write_feeds
+from .feed import feed_paths, write_feeds
 from .plan import PlannedProduct, ProductRow, make_plan, plan_summary, write_plan
 from .render import Renderer
 from .report import PageRecord, write_report
 from .settings import Settings
-from .sitefiles import copy_site, remove_stale_temporaries, write_atomic
+from .outputs import OutputFile, output_problems
+from .sitefiles import output_folder_problems, remove_stale_temporaries, replace_output_folder, write_atomic
 from .state import SyncState
 from .sync import run_sync
 
@@ -51,6 +52,11 @@ class BuildOptions:
     feed: str | None = None
     allow_drop: bool = False
     progress: bool = True
+    verify: bool = False
+
+    def __post_init__(self) -> None:
+        if self.verify and (self.dry_run or self.plan_path is not None):
+            raise ConfigError(["--verify reads products back from Croissant: it needs a build that syncs, not --dry-run or --plan"])
 
 
 @dataclass
@@ -81,10 +87,29 @@ def resolve_site(settings: Settings, options: BuildOptions) -> Path:
     state_dir = settings.state_dir.resolve()
     if site.resolve() == state_dir or site.resolve() in state_dir.parents:
         raise ConfigError([f"site_dir: {site} contains the state folder {state_dir}; keep croissant.toml outside the site"])
+    problems = output_problems(_output_files(site, options), site=site)
     if options.out_dir is not None:
-        copy_site(site, options.out_dir)
+        problems += output_folder_problems(site, options.out_dir, state_dir=settings.state_dir, cwd=Path.cwd())
+    if problems:
+        raise ConfigError(problems)
+    if options.out_dir is not None and not options.dry_run:  # a dry run reads the site where it is
+        replace_output_folder(site, options.out_dir)
         return options.out_dir
     return site
+
+
+def _output_files(site: Path, options: BuildOptions) -> list[OutputFile]:
+    """Every file the build will write besides the pages, with the flag that named it."""
+    files = [
+        OutputFile(flag, path, kind)
+        for flag, path, kind in (("--report", options.report_path, "report"), ("--plan", options.plan_path, "plan"),
+                                 ("--prune-report", options.prune_report, "prune-report"))
+        if path is not None
+    ]
+    if options.feed:
+        json_path, xml_path = feed_paths(site, options.feed)
+        files += [OutputFile("--feed", json_path, "feed-json"), OutputFile("--feed", xml_path, "feed-xml")]
+    return files
 
 
 def run_build(settings: Settings, options: BuildOptions) -> BuildResult:
@@ -125,7 +150,7 @@ def run_build(settings: Settings, options: BuildOptions) -> BuildResult:
         ])
     pages_done = time.perf_counter()
     state = SyncState(settings.state_dir, settings.api_base_url)
-    entries = make_plan(products, invalid, synced=state.confirmed, full=options.full)
+    entries = make_plan(products, invalid, synced=state.confirmed, unconfirmed=state.unconfirmed, full=options.full)
     if options.feed and write:
         write_feeds(site, options.feed, feed_products, settings)
     messages: list[str] = []
@@ -153,13 +178,25 @@ def run_build(settings: Settings, options: BuildOptions) -> BuildResult:
             messages.append(f"not syncing: {why}")
         _write_plan(options.plan_path or settings.state_dir / "plan.json", settings, entries, state, removed)
     else:
-        ok = run_sync(settings, entries, state, f"build-{uuid.uuid4()}", finish_on_failure=True,
-                      progress=options.progress, messages=messages)
+        try:
+            ok = run_sync(settings, entries, state, f"build-{uuid.uuid4()}", finish_on_failure=True,
+                          progress=options.progress, messages=messages, verify=options.verify)
+        except AuthError:  # refused credentials end the build, and the report says what was sent
+            _finish_report(settings, options, pages, entries, started, pages_done)
+            raise
         exit_code = EXIT_OK if ok else EXIT_SYNC_FAILED
+    timings = _finish_report(settings, options, pages, entries, started, pages_done)
+    return BuildResult(site, pages, entries, exit_code, messages, timings)
+
+
+def _finish_report(
+    settings: Settings, options: BuildOptions, pages: list[PageRecord], entries: list[PlannedProduct], started: float, pages_done: float
+) -> dict[str, float]:
+    """The build's timings, and its report when one was asked for."""
     timings = {"pages": round(pages_done - started, 3), "sync": round(time.perf_counter() - pages_done, 3)}
     if options.report_path is not None:
         write_report(options.report_path, pages, entries, environment=settings.environment, dry_run=options.dry_run, timings=timings)
-    return BuildResult(site, pages, entries, exit_code, messages, timings)
+    return timings
 
 
 def _sudden_drop(now: int, before: int, max_drop: float) -> str | None:
@@ -170,14 +207,17 @@ def _sudden_drop(now: int, before: int, max_drop: float) -> str | None:
 
 
 def _write_prune_report(path: Path, settings: Settings, removed: list[str], state: SyncState) -> None:
-    body = {"version": 1, "target": settings.api_base_url,
+    body = {"kind": "croissant-embed-prune-report", "version": 1, "target": settings.api_base_url,
             "removed": [{"id": pid, "last_synced_hash": state.confirmed[pid]} for pid in removed]}
     write_atomic(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def _write_plan(path: Path, settings: Settings, entries: list[PlannedProduct], state: SyncState, removed: list[str]) -> None:
-    write_plan(path, target=settings.api_base_url, environment=settings.environment, generation=state.table.generation,
-               entries=entries, confirmed=state.confirmed, removed=removed)
+    plan_id = str(uuid.uuid4())
+    state.plan_made(plan_id, path)  # registered first: every older plan is stale from here on, even if writing fails
+    write_plan(path, plan_id=plan_id, target=settings.api_base_url, environment=settings.environment,
+               generation=state.table.generation, entries=entries, confirmed=state.confirmed, removed=removed)
+    state.save()
 
 
 __all__ = ["BuildOptions", "BuildResult", "run_build"]

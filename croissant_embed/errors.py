@@ -3,6 +3,7 @@
     CroissantError                 base of everything raised by this package
     +-- ConfigError                settings invalid; carries every problem found
     +-- SiteError                  a page or the site folder cannot be read or written
+    |   +-- DiskFull               no space left: the build stops (every later write would fail)
     +-- DataError                  product or order data invalid (page, product id, field)
     +-- PlanError                  the sync cannot go ahead (duplicate ids, no products, ...)
     +-- ApiError                   a Croissant API call failed (method, path, status, message)
@@ -22,6 +23,7 @@ the method, the path and the server's ``message`` only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 
 class CroissantError(Exception):
@@ -42,6 +44,10 @@ class SiteError(CroissantError):
     def __init__(self, message: str, *, path: str | None = None) -> None:
         self.path = path
         super().__init__(f"{path}: {message}" if path else message)
+
+
+class DiskFull(SiteError):
+    """No space is left on the device (or the quota is used up) for a file being written."""
 
 
 class DataError(CroissantError):
@@ -164,3 +170,10 @@ class NetworkError(ApiError):
 
 class CircuitOpen(ApiError):
     """A sync stopped: the API failed too many times in a row (down or unreachable)."""
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each non-empty string of ``secrets`` replaced by ``***``."""
+    for secret in sorted({secret for secret in secrets if secret}, key=len, reverse=True):  # longest first: no partial leftovers
+        text = text.replace(secret, "***")
+    return text

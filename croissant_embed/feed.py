@@ -8,6 +8,7 @@ Both are deterministic (sorted by id, no timestamps) and checked before they are
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,16 @@ from .settings import Settings
 from .sitefiles import write_atomic
 
 G = "{http://base.google.com/ns/1.0}"
+# characters XML 1.0 cannot carry, even as character references
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 REQUIRED_RSS = ("id", "title", "link", "price", "availability")
 
 
 def feed_paths(site: Path, path: str) -> tuple[Path, Path]:
     """The JSON and XML files for ``--feed PATH`` (relative to the site, never outside it)."""
-    relative = Path(path.lstrip("/"))
+    relative = Path(path)
+    if relative.is_absolute() or path.startswith(("/", "\\")):
+        raise ConfigError([f"--feed {path}: give a path relative to the site folder, such as feeds/products"])
     if relative.suffix in (".json", ".xml"):
         relative = relative.with_suffix("")
     target = (site / relative).resolve()
@@ -38,7 +43,7 @@ def feed_paths(site: Path, path: str) -> tuple[Path, Path]:
 def json_feed(products: list[Product], settings: Settings) -> bytes:
     """The JSON feed: ``{"version": 1, "products": [{"id": ..., <contract fields>}]}``."""
     items = [{"id": p.id, **payload_of(p, settings)} for p in sorted(products, key=lambda p: p.id)]
-    return (json.dumps({"version": 1, "products": items}, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    return (json.dumps({"kind": "croissant-embed-feed", "version": 1, "products": items}, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 def rss_feed(products: list[Product], settings: Settings) -> bytes:
@@ -51,15 +56,24 @@ def rss_feed(products: list[Product], settings: Settings) -> bytes:
         }
         for p in sorted(products, key=lambda p: p.id)
     ]
-    text = Renderer(settings).render("feed.xml", items=items, title="Product feed", link=settings.base_url or "")
+    items = [{key: _xml_text(value) for key, value in item.items()} for item in items]
+    text = Renderer(settings).render("feed.xml", items=items, title="Product feed", link=_xml_text(settings.base_url or ""))
     return (text + "\n").encode("utf-8")
+
+
+def _xml_text(value: Any) -> Any:
+    """A text value without the characters XML cannot hold (a name's stray control character)."""
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value
 
 
 def validate(json_bytes: bytes, rss_bytes: bytes, expected: int) -> None:
     """Both feeds parse and carry every product with its required fields."""
     data: Any = json.loads(json_bytes)
     problems = [f"JSON item {i}: missing {k}" for i, item in enumerate(data["products"]) for k in ("id", "url") if k not in item]
-    channel = ElementTree.fromstring(rss_bytes).find("channel")
+    try:
+        channel = ElementTree.fromstring(rss_bytes).find("channel")
+    except ElementTree.ParseError as exc:
+        raise SiteError(f"the product feed failed its check: the RSS feed is not well-formed XML ({exc})") from exc
     items = channel.findall("item") if channel is not None else []
     for index, item in enumerate(items):
         problems += [f"RSS item {index}: missing g:{k}" for k in REQUIRED_RSS if not (item.findtext(G + k) or "").strip()]

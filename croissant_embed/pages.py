@@ -7,9 +7,13 @@ written atomically as soon as it is processed.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
+import logging
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -17,18 +21,20 @@ from typing import Iterable, Iterator, Sequence
 
 from .cache import CacheReader, from_entry, page_key, to_entry
 from .discover import Found
-from .errors import SiteError
-from .extract import PageAnalysis, analyse_page
+from .errors import ConfigError, DiskFull, SiteError
+from .extract import Html, PageAnalysis, analyse
 from .render import Renderer
 from .plan import ProductRow, product_row
 from .report import PageRecord
-from .rewrite import OPEN, splice, strip_insertions
+from .rewrite import MARKER_PREFIX, splice, strip
 from .settings import Settings
 from .sitefiles import decode, read_bytes, write_atomic
 
 PARALLEL_MIN_PAGES = 400
-MARKER_BYTES = OPEN.encode("ascii")
+MARKER_BYTES = MARKER_PREFIX.encode("ascii")
 CHUNK_PAGES = 200
+PR_SET_PDEATHSIG = 1
+log = logging.getLogger(__name__)
 
 
 CacheRow = tuple[str, "str | None", bool]
@@ -69,6 +75,23 @@ def _wanted(analysis: PageAnalysis) -> bool:
     return (analysis.product is not None and analysis.pdp_at is not None) or analysis.checkout_at is not None
 
 
+def refuse_unsafe_offsets(analysis: PageAnalysis, page: Html) -> PageAnalysis:
+    """The analysis, or when any insertion point is inside a tag, comment or raw-text element,
+    the same analysis with no insertion point and a warning saying why (the last safety net:
+    markup spliced there would break the page or show as text)."""
+    offsets = {"the component": analysis.pdp_at, "the bundle script": analysis.head_at, "the checkout script": analysis.checkout_at}
+    problems = [f"{what} was not inserted: {problem}" for what, offset in offsets.items()
+                if offset is not None and (problem := page.insertion_problem(offset))]
+    if not problems:
+        return analysis
+    return replace(analysis, pdp_at=None, head_at=None, checkout_at=None, warnings=analysis.warnings + tuple(problems))
+
+
+def _foreign_markers(count: int) -> str:
+    return (f"{count} croissant-embed marker(s) that this tool did not write, or whose content was edited since, "
+            "were left alone: remove them from the theme if they are not wanted")
+
+
 def has_marker_bytes(data: bytes) -> bool:
     """Whether raw page bytes may hold earlier insertions (always True for UTF-16 pages)."""
     return data.startswith((b"\xff\xfe", b"\xfe\xff")) or MARKER_BYTES in data
@@ -99,26 +122,40 @@ class PageProcessor:
         return out
 
     def __call__(self, found: Found) -> PageOutcome:
-        if found.skipped:
-            return PageOutcome(PageRecord(found.rel, "not-product", found.skipped))
+        """The page processed; whatever goes wrong with it becomes its own ``error`` record."""
         try:
-            data = read_bytes(found.path, found.rel)
-            key = page_key(found.rel, data)
-            hit = self.cache.get(key)
-            if hit is not None and hit[1]:  # these exact bytes were final last time: nothing to do
-                return self._outcome(found.rel, from_entry(hit[0]), hit[0], False, ((key, None, True),))
-            if hit is not None and not self.write and not has_marker_bytes(data):
-                analysis = from_entry(hit[0])  # a dry run over an un-injected page: no need to decode
-                wanted = _wanted(analysis)
-                return self._outcome(found.rel, analysis, hit[0], wanted, ((key, None, not wanted),))
-            page = decode(data, found.rel)
+            return self._process(found)
+        except (DiskFull, ConfigError):
+            raise  # not this page's fault (a full disk, a broken template): every page would fail alike
         except SiteError as exc:
             return PageOutcome(PageRecord(found.rel, "error", str(exc)))
-        clean = strip_insertions(page.text)
+        except Exception as exc:  # noqa: BLE001 - one page never ends the build
+            log.debug("internal error on %s", found.rel, exc_info=True)
+            return PageOutcome(PageRecord(found.rel, "error", f"internal error while analysing: {type(exc).__name__} {str(exc)[:200]}"))
+
+    def _process(self, found: Found) -> PageOutcome:
+        if found.skipped:
+            return PageOutcome(PageRecord(found.rel, "not-product", found.skipped))
+        data = read_bytes(found.path, found.rel)
+        key = page_key(found.rel, data)
+        hit = self.cache.get(key)
+        if hit is not None and hit[1]:  # these exact bytes were final last time: nothing to do
+            return self._outcome(found.rel, from_entry(hit[0]), hit[0], False, ((key, None, True),))
+        if hit is not None and not self.write and not has_marker_bytes(data):
+            analysis = from_entry(hit[0])  # a dry run over an un-injected page: no need to decode
+            wanted = _wanted(analysis)
+            return self._outcome(found.rel, analysis, hit[0], wanted, ((key, None, not wanted),))
+        page = decode(data, found.rel)
+        stripped = strip(page.text)
+        clean = stripped.text
         entry: str | None = None  # a new cache entry (None when the cache already has this key)
         if hit is None:
-            analysis = analyse_page(clean, found.rel, self.options)
+            html = Html(clean)
+            analysis = refuse_unsafe_offsets(analyse(html, found.rel, self.options), html)
+            if stripped.foreign_markers:
+                analysis = replace(analysis, warnings=analysis.warnings + (_foreign_markers(stripped.foreign_markers),))
             entry = known = to_entry(analysis)
+            entry.encode("utf-8")  # what is cached and reported must be writable (no lone surrogates)
         else:
             analysis = from_entry(hit[0])
             known = hit[0]
@@ -145,9 +182,30 @@ class PageProcessor:
 _WORKER: PageProcessor | None = None
 
 
-def _start_worker(processor: PageProcessor) -> None:
+def _start_worker(processor: PageProcessor, parent: int) -> None:
     global _WORKER
+    _die_with_parent(parent)
     _WORKER = processor
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the build process dies (Linux; elsewhere a no-op).
+
+    A SIGKILLed build cannot shut its pool down, and its workers would otherwise wait on
+    the task queue forever. The parent may have died before the request was made: then the
+    worker has already been handed to another parent, and leaves at once. (The signal follows
+    the thread that forked the worker: the pool forks from the thread that submits the pages,
+    the build's own, which lives as long as the build.)
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _run_chunk(chunk: Sequence[Found]) -> list[PageOutcome]:
@@ -202,6 +260,6 @@ def process_pages(
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(processor,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(processor, os.getpid())) as pool:
         for outcomes in pool.map(_run_chunk, _chunks(head, pages)):
             yield from outcomes

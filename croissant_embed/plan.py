@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 from .errors import PlanError
 from .extract import Product
@@ -101,9 +100,15 @@ def make_plan(
     invalid: list[tuple[str, str | None, tuple[str, ...], dict[str, str]]],
     *,
     synced: Mapping[str, str],
+    unconfirmed: Mapping[str, str] | None = None,
     full: bool = False,
 ) -> list[PlannedProduct]:
-    """Every product with its action; raises PlanError for conflicting duplicates."""
+    """Every product with its action; raises PlanError for conflicting duplicates.
+
+    A product in ``unconfirmed`` (a send that started but was never confirmed) is sent again
+    even when its hash matches the confirmed one: that send may still land, with other data.
+    """
+    resend = unconfirmed or {}
     planned: dict[str, PlannedProduct] = {}
     conflicts: list[str] = []
     for row in rows:
@@ -115,7 +120,8 @@ def make_plan(
                 earlier.also_on.append(row.page)
             continue
         previous = synced.get(row.id)
-        action: Action = "create" if previous is None else "update" if previous != row.hash or full else "unchanged"
+        changed = previous != row.hash or full or row.id in resend
+        action: Action = "create" if previous is None else "update" if changed else "unchanged"
         planned[row.id] = PlannedProduct(row.id, row.page, row.payload_json, row.sources, action, row.hash)
     if conflicts:
         raise PlanError(
@@ -142,19 +148,19 @@ PLAN_KIND = "croissant-embed-plan"
 def write_plan(
     path: Path,
     *,
+    plan_id: str,
     target: str,
     environment: str,
     generation: int,
     entries: list[PlannedProduct],
     confirmed: Mapping[str, str],
     removed: list[str],
-) -> str:
+) -> None:
     """Write a plan for ``apply``: what to send, the hashes, and the state it was made against.
 
     Written record by record, with each payload's kept JSON spliced in as it is, so a large
     catalogue is never held twice in memory.
     """
-    plan_id = str(uuid.uuid4())
     head = {
         "version": 1,
         "kind": PLAN_KIND,
@@ -175,18 +181,81 @@ def write_plan(
             out.write(("" if first else ",\n") + meta[:-1] + ',"payload":' + (e.payload_json or "{}") + "}")
             first = False
         out.write("]}\n")
-    return plan_id
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+# Every field a plan holds, with its check and what the check wants: apply reads them all.
+_HEAD_FIELDS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
+    ("id", _text, "a non-empty string"),
+    ("target", _text, "a non-empty string"),
+    ("environment", _text, "a non-empty string"),
+    ("generation", _count, "a whole number"),
+    ("created_at", lambda v: isinstance(v, str), "a string"),
+    ("removed", _texts, "a list of strings"),
+    ("products", lambda v: isinstance(v, list), "a list"),
+)
+_PRODUCT_FIELDS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
+    ("id", _text, "a non-empty string"),
+    ("page", lambda v: isinstance(v, str), "a string"),
+    ("action", lambda v: v in ("create", "update"), '"create" or "update"'),
+    ("hash", _text, "a non-empty string"),
+    ("base", lambda v: v is None or isinstance(v, str), "a string or null"),
+    ("payload", lambda v: isinstance(v, dict), "a JSON object"),
+)
+
+
+def _check_fields(body: dict[str, Any], fields: tuple[tuple[str, Callable[[Any], bool], str], ...], where: str) -> str | None:
+    """What is wrong with ``body``'s fields, or None."""
+    for key, check, wanted in fields:
+        if key not in body:
+            return f"{where}{key!r} is missing"
+        if not check(body[key]):
+            return f"{where}{key!r} must be {wanted}, not {json.dumps(body[key], ensure_ascii=False)[:40]}"
+    return None
+
+
+def _plan_problem(body: Any) -> str | None:
+    """The first thing wrong with a plan's shape or hashes, or None."""
+    if not isinstance(body, dict):
+        return "not a JSON object"
+    problem = _check_fields(body, _HEAD_FIELDS, "")
+    if problem:
+        return problem
+    seen: set[str] = set()
+    for index, product in enumerate(body["products"]):
+        if not isinstance(product, dict):
+            return f"products[{index}] must be a JSON object"
+        problem = _check_fields(product, _PRODUCT_FIELDS, f"products[{index}]: ")
+        if problem:
+            return problem
+        if product["id"] in seen:
+            return f"product {product['id']!r} is listed twice"
+        seen.add(product["id"])
+        if payload_hash(product["payload"]) != product["hash"]:
+            return f"product {product['id']!r} does not match its hash (the plan was edited or damaged)"
+    return None
 
 
 def read_plan(path: Path) -> dict[str, Any]:
-    """A plan file, checked for shape; PlanError naming the problem otherwise."""
+    """A plan file, checked for shape; PlanError naming the file and the problem otherwise."""
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise PlanError(f"{path}: not a readable plan ({exc})") from exc
-    if not isinstance(body, dict) or body.get("kind") != PLAN_KIND or body.get("version") != 1:
+    if isinstance(body, dict) and (body.get("kind") != PLAN_KIND or body.get("version") != 1):
         raise PlanError(f"{path}: not a croissant-embed plan (write one with build --plan)")
-    for product in body.get("products", []):
-        if not isinstance(product, dict) or payload_hash(product.get("payload") or {}) != product.get("hash"):
-            raise PlanError(f"{path}: product {product.get('id')!r} does not match its hash; the plan was edited or damaged")
+    problem = _plan_problem(body)
+    if problem:
+        raise PlanError(f"{path}: damaged plan: {problem}. Make a new plan with build --plan.")
     return body

@@ -42,6 +42,12 @@ class Catalogue:
         return cls(prices)
 
 
+def _plain(start_response: Callable[..., Any], status: str, body: bytes, headers: list[tuple[str, str]] | None = None) -> list[bytes]:
+    """A short plain-text answer."""
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))), *(headers or [])])
+    return [body]
+
+
 class PreviewApp:
     """Routes one origin to the sandbox, the checkout handler or the built files."""
 
@@ -56,11 +62,11 @@ class PreviewApp:
             return self.sandbox(environ, start_response)
         if self.checkout is not None and (path == CHECKOUT_PATH or path.startswith(CHECKOUT_PATH + "/")):
             return self.checkout(environ, start_response)
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return _plain(start_response, "405 Method Not Allowed", b"The pages answer GET and HEAD only.", [("Allow", "GET, HEAD")])
         found = static_file(self.root, environ.get("RAW_URI") or path) if self.root else None
         if found is None:
-            body = b"Not found"
-            start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
-            return [body]
+            return _plain(start_response, "404 Not Found", b"Not found")
         if found.redirect:
             start_response("301 Moved Permanently", [("Location", found.redirect), ("Content-Length", "0")])
             return [b""]

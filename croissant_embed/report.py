@@ -31,7 +31,8 @@ def totals(pages: list[PageRecord], products: list[PlannedProduct]) -> dict[str,
         out[f"pages_{record.status.replace('-', '_')}"] = out.get(f"pages_{record.status.replace('-', '_')}", 0) + 1
     for entry in products:
         out[f"action_{entry.action}"] = out.get(f"action_{entry.action}", 0) + 1
-        out[f"result_{entry.result}"] = out.get(f"result_{entry.result}", 0) + 1
+        result = f"result_{entry.result.replace('-', '_')}"  # re-sent -> result_re_sent, like the page statuses
+        out[result] = out.get(result, 0) + 1
     out["warnings"] = sum(len(record.warnings) for record in pages)
     return out
 
@@ -54,7 +55,7 @@ def write_report(path: Path, pages: list[PageRecord], products: list[PlannedProd
     as one big string); the file replaces its target atomically.
     """
     with atomic_file(path, "w") as out:
-        out.write('{"version": %d' % VERSION)
+        out.write('{"kind": "croissant-embed-report", "version": %d' % VERSION)
         for key, value in extra.items():
             out.write(f", {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
         for name, items, encode in (("pages", pages, _page_json), ("products", products, _product_json)):

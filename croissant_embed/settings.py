@@ -7,11 +7,15 @@ itself in every repr and string conversion.
 
 from __future__ import annotations
 
+import difflib
+import ipaddress
+import math
 import os
 import uuid
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
+from urllib.parse import urlsplit
 
 from .api.types import ENVIRONMENTS
 from .currencies import is_currency
@@ -92,6 +96,8 @@ class Settings:
     max_drop: float = 0.5
     cart_namespace: str | None = None
     checkout_app: Path | None = None
+    notices: tuple[str, ...] = ()
+    """Warnings about settings that are valid but risky, for the CLI to print."""
 
     @property
     def state_dir(self) -> Path:
@@ -155,6 +161,47 @@ _ENV = {
     "CROISSANT_CART_NAMESPACE": "cart_namespace",
 }
 _SECRET_KEYS = {"client_id", "client_secret", "clientid", "clientsecret", "secret", "token", "access_token"}
+_SECRET_WORDS = ("secret", "token", "password", "passwd", "api_key", "apikey")
+_TABLE_KEYS = {"placement": ("selector", "position"), "payload": ("fields", "extra")}
+_CAPTURE_FIELDS = ("id", "name", "price", "currency", "url", "image", "brand", "sku", "gtin", "category", "available")
+_MAX_TIMEOUT = 300.0
+
+
+def _unknown(where: str, key: str, known: Any) -> str:
+    """The message for an unknown key, with the nearest known one when it is a near miss."""
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(sorted(known))})"
+    return f"{where}: unknown key {key!r}{hint}"
+
+
+def _walk(table: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (dotted key, value) of a table, nested tables and arrays included."""
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            yield from _walk(value, name + ".")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    yield from _walk(item, f"{name}[{index}].")
+                else:
+                    yield f"{name}[{index}]", item
+        else:
+            yield name, value
+
+
+def _secret_problems(table: Mapping[str, Any], where: str, env: Mapping[str, str]) -> list[str]:
+    """Secrets written into the file, at any depth: by key name, or the secret's own value."""
+    problems = []
+    secret = env.get("CROISSANT_CLIENT_SECRET") or ""
+    for name, value in _walk(table):
+        leaf = name.rsplit(".", 1)[-1].split("[", 1)[0].lower()
+        if leaf in _SECRET_KEYS or any(word in leaf for word in _SECRET_WORDS):
+            problems.append(f"{where}: {name} must not be in a file: it looks like a credential, and it would be sent in "
+                            "payloads or published; set CROISSANT_CLIENT_ID / CROISSANT_CLIENT_SECRET in the environment")
+        elif secret and isinstance(value, str) and (value == secret or (len(secret) >= 8 and secret in value)):
+            problems.append(f"{where}: {name} holds the client secret; remove it (the secret is read from CROISSANT_CLIENT_SECRET only)")
+    return problems
 
 
 def find_config(config: Path | None, cwd: Path) -> tuple[Path | None, dict[str, Any]]:
@@ -203,11 +250,12 @@ def load_settings(
     problems: list[str] = []
     values: dict[str, Any] = {}
 
+    problems += _secret_problems(table, where, env)
     for key, value in table.items():
         if key.lower() in _SECRET_KEYS:
-            problems.append(f"{where}: {key} must not be in a file; set CROISSANT_CLIENT_ID / CROISSANT_CLIENT_SECRET in the environment")
-        elif key not in _FILE_KEYS:
-            problems.append(f"{where}: unknown key {key!r} (known: {', '.join(sorted(_FILE_KEYS))})")
+            continue  # reported above
+        if key not in _FILE_KEYS:
+            problems.append(_unknown(where, key, _FILE_KEYS))
         else:
             values[key] = value
     _flatten_tables(values, problems, where)
@@ -229,6 +277,10 @@ def load_settings(
 
 
 def _flatten_tables(values: dict[str, Any], problems: list[str], where: str) -> None:
+    for name, known in _TABLE_KEYS.items():
+        table = values.get(name)
+        if isinstance(table, dict):
+            problems += [_unknown(f"{where}: [{name}]", key, known) for key in table if key not in known]
     placement = values.pop("placement", None)
     if placement is not None:
         if not isinstance(placement, dict):
@@ -241,9 +293,7 @@ def _flatten_tables(values: dict[str, Any], problems: list[str], where: str) -> 
         if not isinstance(capture, dict) or not all(isinstance(v, str) for v in capture.values()):
             problems.append(f'{where}: capture must map fields to selectors, e.g. price = ".price"')
         else:
-            unknown = set(capture) - {"id", "name", "price", "currency", "url", "image", "brand", "sku", "gtin", "category", "available"}
-            if unknown:
-                problems.append(f"{where}: capture has unknown fields {sorted(unknown)}")
+            problems += [_unknown(f"{where}: [capture]", key, _CAPTURE_FIELDS) for key in capture if key not in _CAPTURE_FIELDS]
             values["capture"] = tuple(sorted(capture.items()))
     payload = values.pop("payload", None)
     if payload is not None:
@@ -251,9 +301,10 @@ def _flatten_tables(values: dict[str, Any], problems: list[str], where: str) -> 
             problems.append(f"{where}: payload must be a table with fields and extra")
             return
         renames = payload.get("fields", {})
-        unknown = set(renames) - set(CONTRACT_FIELDS)
-        if unknown:
-            problems.append(f"{where}: payload.fields renames unknown fields {sorted(unknown)} (known: {', '.join(CONTRACT_FIELDS)})")
+        if not isinstance(renames, dict):
+            problems.append(f"{where}: payload.fields must be a table such as {{ price = \"amount\" }}")
+            renames = {}
+        problems += [_unknown(f"{where}: [payload.fields]", key, CONTRACT_FIELDS) for key in renames if key not in CONTRACT_FIELDS]
         values["field_names"] = tuple({**CONTRACT_FIELDS, **{k: str(v) for k, v in renames.items() if k in CONTRACT_FIELDS}}.items())
         extra = payload.get("extra", {})
         if not isinstance(extra, dict):
@@ -277,11 +328,11 @@ def _build(root: Path, values: dict[str, Any], problems: list[str]) -> Settings:
             clean[key] = _int(clean[key], key, problems, minimum=1 if key in ("concurrency", "retries") else 0)
     for key, valid, expected in (
         ("max_drop", lambda n: 0 <= n <= 1, "a fraction from 0 to 1 (0.5 stops a sync when half the products vanish)"),
-        ("timeout", lambda n: n > 0, "a positive number of seconds"),
+        ("timeout", lambda n: 0 < n <= _MAX_TIMEOUT, f"a number of seconds above 0 and at most {_MAX_TIMEOUT:g}"),
     ):
         if key in clean:
             number = _float(clean[key])
-            if number is None or not valid(number):
+            if number is None or not math.isfinite(number) or not valid(number):
                 problems.append(f"{key}: {values[key]!r} must be {expected}")
             else:
                 clean[key] = number
@@ -308,8 +359,11 @@ def _build(root: Path, values: dict[str, Any], problems: list[str]) -> Settings:
             problems.append(f"default_currency: {clean['default_currency']!r} is not an ISO 4217 code such as USD")
         clean["default_currency"] = code
     for key in ("base_url", "api_url", "local_url"):
-        if clean.get(key) and not str(clean[key]).startswith(("http://", "https://")):
-            problems.append(f"{key}: {clean[key]!r} must be an absolute http(s) URL")
+        if clean.get(key):
+            problems += _url_problems(key, str(clean[key]))
+    notices = _target_notices(environment, clean.get("api_url"), problems)
+    if notices:
+        clean["notices"] = notices
     if clean.get("placement_position", "after") not in POSITIONS:
         problems.append(f"placement.position: {clean['placement_position']!r} must be one of {', '.join(POSITIONS)}")
     if environment in ENVIRONMENTS:
@@ -326,6 +380,49 @@ def _build(root: Path, values: dict[str, Any], problems: list[str]) -> Settings:
     except TypeError as exc:  # pragma: no cover - a value of the wrong shape slipped through
         problems.append(str(exc))
         return Settings(root=root)
+
+
+def _url_problems(key: str, url: str) -> list[str]:
+    """An absolute http(s) URL without credentials in it (they would be printed and stored)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return [f"{key}: is not a valid URL"]
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return [f"{key}: {url!r} must be an absolute http(s) URL"]
+    if parts.username is not None or parts.password is not None:
+        return [f"{key}: must not carry credentials (user:password@host); the API takes CROISSANT_CLIENT_ID / "
+                "CROISSANT_CLIENT_SECRET from the environment"]
+    return []
+
+
+def _is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _target_notices(environment: str, api_url: Any, problems: list[str]) -> tuple[str, ...]:
+    """A custom API URL in a sandbox or production build: a warning, or a refusal.
+
+    The API URL also becomes the components' ``pricing-url`` in the published pages, so a
+    production build must never point shoppers' browsers at a loopback or plain-http address.
+    """
+    if environment not in ENVIRONMENTS or not api_url:
+        return ()
+    url = str(api_url)
+    host = urlsplit(url).hostname or ""
+    if environment == "production" and (url.startswith("http://") or _is_loopback(host)):
+        problems.append(
+            f"api_url: {url!r} is a loopback or plain-http address, and production pages would fetch prices from it; "
+            "unset CROISSANT_API_URL / api_url for production (or build with environment = \"local\")"
+        )
+        return ()
+    return (f"environment {environment!r} uses the custom API URL {url} (from api_url or CROISSANT_API_URL) instead of "
+            f"{ENVIRONMENTS[environment]}: products go there and published pages fetch prices from it",)
 
 
 def _float(value: Any) -> float | None:

@@ -9,6 +9,8 @@ then ``os.replace``, so a killed build never leaves a truncated page.
 from __future__ import annotations
 
 import codecs
+import errno
+import functools
 import mimetypes
 import os
 import re
@@ -20,11 +22,14 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 from urllib.parse import unquote
 
-from .errors import SiteError
+from .errors import DiskFull, SiteError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# the UTF-16 codecs of one byte order keep the BOM as U+FEFF in the text, so it is written back as it was
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_ASCII_PROBE = bytes(range(0x20, 0x7F)) + b"\t\n\r\\u0041"
 MAX_PAGE_BYTES = 64 * 1024 * 1024
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
 
 @dataclass(frozen=True)
@@ -43,25 +48,40 @@ def decode(data: bytes, rel_path: str) -> PageText:
     """The text of a page, or SiteError when it is not text."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return PageText(data.decode(encoding), encoding)
+            try:
+                return PageText(data.decode(encoding), encoding)
+            except UnicodeDecodeError:
+                break  # a BOM that lies: judge the bytes as if it were not there
     if b"\x00" in data[:8192]:
         raise SiteError("binary content (NUL bytes), not an HTML page", path=rel_path)
     declared = _META_CHARSET.search(data[:4096])
-    candidates = []
-    if declared:
-        try:
-            candidates.append(codecs.lookup(declared.group(1).decode("ascii")).name)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    candidates += ["utf-8", "cp1252"]
-    for encoding in candidates:
+    candidates = [declared_encoding(declared.group(1))] if declared else []
+    for encoding in [*filter(None, candidates), "utf-8", "cp1252"]:
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeError:
             continue
         if text.encode(encoding) == data:  # round-trips: writing back changes no byte
             return PageText(text, encoding)
     return PageText(data.decode("latin-1"), "latin-1")
+
+
+@functools.lru_cache(maxsize=64)
+def declared_encoding(label: bytes) -> str | None:
+    """The codec a ``<meta charset>`` label names, if a page can be read and written in it.
+
+    As in browsers, only encodings that read and write ASCII as ASCII count: a label naming
+    a codec that is no text encoding at all (``base64``, ``rot13``, ``undefined``, ``idna``)
+    or one that is not ASCII-compatible (``utf-16``, ``utf-7``) is ignored.
+    """
+    try:
+        name = codecs.lookup(label.decode("ascii")).name
+        ascii_text = _ASCII_PROBE.decode("ascii")
+        if _ASCII_PROBE.decode(name) == ascii_text and ascii_text.encode(name) == _ASCII_PROBE:
+            return name
+    except (LookupError, ValueError, TypeError):  # UnicodeError is a ValueError
+        pass
+    return None
 
 
 def read_bytes(path: Path | str, rel_path: str) -> bytes:
@@ -102,6 +122,9 @@ def atomic_file(path: Path | str, mode: str = "wb", *, durable: bool = False) ->
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as exc:
+        if exc.errno in _NO_SPACE:
+            raise DiskFull(f"cannot be written: the disk is full ({exc.strerror}); free some space and run again "
+                           "(every file written so far is complete)", path=str(path)) from exc
         raise SiteError(f"cannot be written ({exc.strerror})", path=str(path)) from exc
 
 
@@ -111,20 +134,72 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = False) -> Non
         out.write(data)
 
 
-def copy_site(source: Path, target: Path) -> None:
-    """Copy a built site to ``target`` (for builds into a separate folder)."""
-    if target.resolve() == source.resolve() or source.resolve() in target.resolve().parents:
-        raise SiteError(f"the output folder {target} must not be the site folder or inside it")
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source, target, symlinks=True)
+OUTPUT_MARKER = ".croissant-embed-output"
+"""The file that marks a folder as ``build --out``'s own output (so it may be replaced)."""
+_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.croissant-tmp$")
+
+
+def output_folder_problems(source: Path, target: Path, *, state_dir: Path, cwd: Path) -> list[str]:
+    """Why ``target`` may not receive a copy of the site (an empty list when it may).
+
+    ``--out`` replaces its folder on every build, so it only ever replaces a folder it made
+    itself (recognised by its marker file), or fills an empty or new one. It never takes
+    the site, a folder holding the site or the state, or the current folder.
+    """
+    if target.is_symlink():
+        return [f"--out {target}: is a symbolic link; give the real folder"]
+    out, site, state = target.resolve(), source.resolve(), state_dir.resolve()
+    fix = "give a new or empty folder for the processed copy (e.g. build/site)"
+    if out == site or site in out.parents:
+        return [f"--out {target}: is the site folder or inside it; {fix}"]
+    if out in site.parents:
+        return [f"--out {target}: holds the site folder {source}; {fix}"]
+    if out == state or out in state.parents:
+        return [f"--out {target}: holds the state folder {state_dir}; {fix}"]
+    if out == cwd.resolve():
+        return [f"--out {target}: is the current folder; {fix}"]
+    if out.exists() and not out.is_dir():
+        return [f"--out {target}: is a file; {fix}"]
+    if out.is_dir() and not (out / OUTPUT_MARKER).is_file() and any(out.iterdir()):
+        return [
+            f"--out {target}: is not empty and was not made by croissant-embed (no {OUTPUT_MARKER} in it), "
+            f"so it is never replaced; {fix}, or empty it yourself"
+        ]
+    return []
+
+
+def replace_output_folder(source: Path, target: Path) -> None:
+    """Copy the site to ``target``, replacing the earlier output only once the copy is whole.
+
+    The caller has checked ``target`` with :func:`output_folder_problems`. The copy goes to a
+    temporary sibling first, so a failed copy leaves the previous output in place.
+    """
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".croissant-tmp", dir=target.parent))
+        try:
+            shutil.copytree(source, staging / "site", symlinks=True)
+            (staging / "site" / OUTPUT_MARKER).write_text(
+                "Written by croissant-embed build --out: this folder is replaced on every build.\n", encoding="utf-8"
+            )
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(staging / "site", target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise SiteError(f"cannot copy the site there ({exc.strerror or exc})", path=str(target)) from exc
 
 
 def remove_stale_temporaries(site: Path) -> int:
-    """Delete temporary files a killed build left behind; returns how many."""
+    """Delete temporary files a killed build left behind; returns how many.
+
+    Only names of the shape :func:`atomic_file` gives its temporary files are touched.
+    """
     removed = 0
     for leftover in site.rglob("*.croissant-tmp"):
-        if leftover.is_file() and not leftover.is_symlink():
+        if _TEMPORARY.match(leftover.name) and leftover.is_file() and not leftover.is_symlink():
             leftover.unlink()
             removed += 1
     return removed
@@ -139,30 +214,38 @@ class StaticFile:
     redirect: str | None = None
 
 
+def _confined(base: Path, target: Path) -> Path | None:
+    """``target`` with every link resolved, or None when that leads outside ``base``."""
+    resolved = target.resolve()
+    return resolved if resolved == base or base in resolved.parents else None
+
+
 def static_file(root: Path, url_path: str) -> StaticFile | None:
     """The file a URL path names under ``root`` (``index.html`` for folders), or None.
 
-    The path is confined to ``root``: ``..``, encoded separators and links out are refused.
+    The path is confined to ``root``: ``..``, backslashes, NUL and links out are refused,
+    and the file finally read (after adding ``index.html``) is confined too, since that
+    file may itself be a link. A path the system cannot look up (too long) is None.
     """
-    path = unquote(url_path.split("?", 1)[0])
+    raw = url_path.split("?", 1)[0]
+    path = unquote(raw)
     parts = [part for part in path.split("/") if part not in ("", ".")]
     if any(part == ".." or "\\" in part or "\x00" in part for part in parts):
         return None
     base = root.resolve()
-    target = base.joinpath(*parts)
     try:
-        resolved = target.resolve()
-    except OSError:
+        found = _confined(base, base.joinpath(*parts))
+        if found is not None and found.is_dir():
+            if not path.endswith("/"):
+                # from the raw path, with one leading slash: never "//host/", another site
+                return StaticFile(redirect="/" + raw.lstrip("/") + "/")
+            found = _confined(base, found / "index.html")
+        if found is None or not found.is_file():
+            return None
+        content = found.read_bytes()
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
         return None
-    if resolved != base and base not in resolved.parents:
-        return None
-    if resolved.is_dir():
-        if not path.endswith("/"):
-            return StaticFile(redirect=path + "/")
-        resolved = resolved / "index.html"
-    if not resolved.is_file():
-        return None
-    content_type = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
     if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
         content_type += "; charset=utf-8"
-    return StaticFile(resolved.read_bytes(), content_type)
+    return StaticFile(content, content_type)

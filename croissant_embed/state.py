@@ -1,14 +1,26 @@
 """The sync state: which payload hash the server confirmed for each product.
 
-``state.json`` holds a snapshot; ``state.journal`` gets one line per confirmed product,
-appended and flushed the moment the server answers 2xx. A build killed mid-sync loses
-nothing the server confirmed and claims nothing it did not: the next run replays the
-journal (ignoring a torn last line) and sends exactly the remainder. Each API base URL
-has its own table, so switching environments syncs everything again.
+``state.json`` holds a snapshot; ``state.journal`` gets one JSON line per event, appended
+and flushed the moment it happens. A build killed mid-sync loses nothing the server
+confirmed and claims nothing it did not: the next run replays the journal (ignoring a torn
+last line) and sends exactly the remainder. Each API base URL has its own table, so
+switching environments syncs everything again.
 
-Each table also counts *generations*: every sync (a build's, or an applied plan's) begins
-and finishes one. A plan records the generation it was made against, so a plan that a newer
-sync overtook is refused instead of sending stale data.
+Journal lines (each also carries ``"target"``, the API base URL):
+
+    {"begin": SYNC_ID}                 a sync (a build's, or an applied plan's) starts
+    {"started": ID, "hash": HASH}      a PUT of product ID is about to be sent
+    {"id": ID, "hash": HASH}           the server confirmed product ID with that payload
+    {"end": SYNC_ID}                   the sync finished: the next generation begins
+    {"plan": PLAN_ID, "path": PATH}    build --plan wrote a plan
+
+A product *started* but never confirmed (a kill, a lost answer) may still land on the
+server later, with data older than the next run's; every later sync sends it again, last.
+The marker stays until a confirmation, so the snapshot keeps only unconfirmed ones.
+
+Each table also counts *generations* and plans. Only the newest plan made may be applied,
+and only until another sync begins: so a plan that a newer plan or sync overtook is refused
+instead of sending stale data.
 """
 
 from __future__ import annotations
@@ -22,7 +34,16 @@ from typing import IO, Any
 from .errors import SiteError
 from .sitefiles import write_atomic
 
-VERSION = 2
+VERSION = 3
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """A plan that build --plan wrote: its id, its number among this target's plans, its file."""
+
+    id: str
+    number: int
+    path: str
 
 
 @dataclass
@@ -33,6 +54,28 @@ class TargetState:
     generation: int = 0
     applying: str | None = None
     last_sync: str | None = None
+    started: dict[str, str] = field(default_factory=dict)
+    plans: int = 0
+    newest_plan: PlanRecord | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The table as kept in the snapshot."""
+        plan = self.newest_plan
+        return {
+            "generation": self.generation, "applying": self.applying, "last_sync": self.last_sync, "plans": self.plans,
+            "newest_plan": None if plan is None else {"id": plan.id, "number": plan.number, "path": plan.path},
+            "started": dict(sorted(self.started.items())), "products": dict(sorted(self.products.items())),
+        }
+
+    @classmethod
+    def from_json(cls, table: dict[str, Any]) -> TargetState:
+        """A table from the snapshot (version 2 had no plans and no started markers)."""
+        plan = table.get("newest_plan")
+        return cls(
+            dict(table["products"]), int(table["generation"]), table.get("applying"), table.get("last_sync"),
+            dict(table.get("started") or {}), int(table.get("plans") or 0),
+            None if plan is None else PlanRecord(str(plan["id"]), int(plan["number"]), str(plan["path"])),
+        )
 
 
 class SyncState:
@@ -57,6 +100,11 @@ class SyncState:
         """Product id -> hash of the payload the server confirmed, for this target."""
         return self.table.products
 
+    @property
+    def unconfirmed(self) -> dict[str, str]:
+        """Product id -> hash of a send that started but was never confirmed, for this target."""
+        return self.table.started
+
     def _load(self) -> None:
         if self.snapshot.is_file():
             try:
@@ -65,10 +113,8 @@ class SyncState:
                 for target, table in data.get("targets", {}).items():
                     if version == 1:  # a plain id -> hash table
                         self._all[target] = TargetState(dict(table))
-                    elif version == VERSION:
-                        self._all[target] = TargetState(
-                            dict(table["products"]), int(table["generation"]), table.get("applying"), table.get("last_sync")
-                        )
+                    elif version in (2, VERSION):
+                        self._all[target] = TargetState.from_json(table)
                     else:
                         raise ValueError(f"version {version!r}")
             except (ValueError, AttributeError, KeyError, TypeError, OSError) as exc:
@@ -84,11 +130,19 @@ class SyncState:
         table = self._all.setdefault(entry["target"], TargetState())
         if "begin" in entry:
             table.applying = entry["begin"]
+            if table.newest_plan is not None and table.newest_plan.id != entry["begin"]:
+                table.newest_plan = None  # another sync overtook every plan made so far
         elif "end" in entry:
             table.generation += 1
             table.last_sync, table.applying = entry["end"], None
+        elif "started" in entry:
+            table.started[entry["started"]] = entry["hash"]
+        elif "plan" in entry:
+            table.plans += 1
+            table.newest_plan = PlanRecord(entry["plan"], table.plans, entry["path"])
         else:
             table.products[entry["id"]] = entry["hash"]
+            table.started.pop(entry["id"], None)
 
     def _append(self, entry: dict[str, Any]) -> None:
         if self._journal is None:
@@ -106,9 +160,17 @@ class SyncState:
         """A sync finished: the state moves to the next generation."""
         self._append({"end": sync_id})
 
+    def start(self, product_id: str, digest: str) -> None:
+        """Note that a payload is about to be sent (before the request leaves)."""
+        self._append({"started": product_id, "hash": digest})
+
     def record(self, product_id: str, digest: str) -> None:
         """Remember a confirmed payload at once (journal line, flushed to the OS)."""
         self._append({"id": product_id, "hash": digest})
+
+    def plan_made(self, plan_id: str, path: Path) -> None:
+        """Register a plan as the newest one: every plan made before it becomes stale."""
+        self._append({"plan": plan_id, "path": str(path.absolute())})
 
     def save(self) -> None:
         """Fold the journal into the snapshot (atomic, durable), then empty the journal."""
@@ -119,10 +181,7 @@ class SyncState:
         self.folder.mkdir(parents=True, exist_ok=True)
         data = {
             "version": VERSION,
-            "targets": {
-                target: {"generation": t.generation, "applying": t.applying, "last_sync": t.last_sync, "products": dict(sorted(t.products.items()))}
-                for target, t in sorted(self._all.items())
-            },
+            "targets": {target: t.to_json() for target, t in sorted(self._all.items())},
         }
         write_atomic(self.snapshot, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"), durable=True)
         self.journal_path.unlink(missing_ok=True)

@@ -31,21 +31,25 @@ def make_app(
 ) -> Callable[..., Iterable[bytes]]:
     """The WSGI app; ``catalogue`` maps product id -> (unit price in minor units, currency, name)."""
 
-    def page(start_response: Callable[..., Any], status: str, title: str, body: str) -> list[bytes]:
+    def page(start_response: Callable[..., Any], status: str, title: str, body: str, headers: tuple[tuple[str, str], ...] = ()) -> list[bytes]:
         content = (
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)} · Atelier Nord</title></head><body><main>{body}</main></body></html>"
         ).encode("utf-8")
-        start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(content)))])
+        start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(content))), *headers])
         return [content]
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
-            return page(start_response, "405 Method Not Allowed", "Checkout", "<p>Send the checkout form with POST.</p>")
+            return page(start_response, "405 Method Not Allowed", "Checkout", "<p>Send the checkout form with POST.</p>", (("Allow", "POST"),))
         try:
-            length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
+            length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            length = 0
+            length = -1
+        if length < 0:  # read(-1) would wait for the client to close the connection
+            return page(start_response, "400 Bad Request", "Checkout", "<p>The form came with an invalid Content-Length.</p>")
+        if length > MAX_BODY:
+            return page(start_response, "413 Content Too Large", "Checkout", "<p>The form is too large.</p>")
         form = {k: v[0] for k, v in parse_qs(environ["wsgi.input"].read(length).decode("utf-8", "replace")).items()}
         problems = []
         product = catalogue.get(form.get("product_id", ""))

@@ -233,7 +233,7 @@ def test_hostile_product_data_is_escaped_in_the_page(tmp_path):
     result = CliRunner().invoke(main, ["build", str(site), "--config", str(config)])
     assert result.exit_code == 0, result.output
     text = (site / "p" / "index.html").read_text(encoding="utf-8")
-    inserted = text[text.index("<!--croissant-embed--><croissant"):]
+    inserted = text[text.index("<croissant-toggle-pdp"):]
     assert "<script>alert(1)" not in inserted and 'product-id="X&#34;&gt;&lt;script&gt;' in inserted
     assert "</script>\"" not in inserted and "\\u003c/script\\u003e" in inserted
     assert "49" not in inserted

@@ -20,12 +20,13 @@ from croissant_embed.sandbox import BackgroundServer, SandboxApp, SandboxCredent
 from croissant_embed.settings import load_settings
 
 from .sites import product_page, snapshot, without_insertions
+from .test_pages_hostile import ATTACKS_EXPECTED
 
 CORPUS = Path(__file__).parent / "corpus"
 CANARY = "sbx_CANARY-9f8e7d6c5b4a-secret"
 
 EXPECTED = {
-    "malformed.html": "injected",
+    "malformed.html": "not-product",  # its <title> never closes: as in browsers, the rest of the page is the title
     "broken-jsonld.html": "not-product",
     "several-products.html": "not-product",
     "price-free.html": "invalid",
@@ -51,6 +52,7 @@ EXPECTED = {
     "loop": "not-product",
     "outside.html": "not-product",
     "outside-dir": "not-product",
+    **ATTACKS_EXPECTED,
 }
 
 

@@ -128,7 +128,7 @@ def test_the_checkout_page_gets_the_opt_in_script_and_product_pages_do_not(tmp_p
     result = CliRunner().invoke(main, ["build", "--config", str(config), "--report", str(tmp_path / "r.json")])
     assert result.exit_code == 0
     cart = (config.parent / "public" / "cart" / "index.html").read_text(encoding="utf-8")
-    assert cart.count("<!--croissant-embed-->") == 1 and 'var selector = "form#checkout";' in cart
+    assert cart.count("<!--croissant-embed ") == 1 and 'var selector = "form#checkout";' in cart
     product = (config.parent / "public" / "products" / "fjell-shell-jacket" / "index.html").read_text(encoding="utf-8")
     assert "croissant_opt_in\"]" not in product
     pages = {p["path"]: p for p in json.loads((tmp_path / "r.json").read_text())["pages"]}

@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import math
+import re
 import threading
 import time
 from typing import AsyncGenerator, Callable, Generator
 
 import httpx
 
-from ..errors import AuthError, RequestInfo
+from ..errors import AuthError, RequestInfo, redact
 from .responses import error_from_response
+
+_HEADER_VALUE = re.compile(r"[\x21-\x7e]+")  # visible ASCII: sent as is, never rejected by the HTTP layer
+_DEFAULT_LIFETIME = 3600.0
+
+
+def _spellings(secret: str) -> set[str]:
+    """The ways ``secret`` can come back in what a server echoes: as is, and escaped in JSON."""
+    return {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+
+
+def _lifetime(expires_in: object) -> float:
+    """Seconds a token lasts: ``expires_in`` when a positive finite number, else an hour."""
+    try:
+        seconds = float(expires_in)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return _DEFAULT_LIFETIME
+    return seconds if math.isfinite(seconds) and seconds > 0 else _DEFAULT_LIFETIME
 
 
 class CroissantAuth(httpx.Auth):
@@ -35,6 +55,7 @@ class CroissantAuth(httpx.Auth):
     ) -> None:
         self._client_id = client_id
         self._client_secret = client_secret
+        self._secrets = _spellings(client_secret)  # grows with every token received
         self._token_url = token_url
         self._clock = clock
         self._refresh_margin = refresh_margin
@@ -64,12 +85,20 @@ class CroissantAuth(httpx.Auth):
             json={"clientId": self._client_id, "clientSecret": self._client_secret},
         )
 
+    def redact(self, text: str) -> str:
+        """``text`` with the client secret and every token received so far masked as ``***``."""
+        return redact(text, self._secrets)
+
     def accept_token(self, response: httpx.Response) -> None:
-        """Keep the token of a ``/token`` answer, or raise the error it carries."""
+        """Keep the token of a ``/token`` answer, or raise the error it carries.
+
+        A token that cannot travel in a header unchanged (not a string, empty, or not visible
+        ASCII) is refused as it arrives, for good: it is never sent, shown or asked for again.
+        """
         info = RequestInfo("POST", httpx.URL(self._token_url).path)
         self.token_requests += 1
         if response.status_code != 200:
-            error = error_from_response(response, info)
+            error = error_from_response(response, info, redact=self.redact)
             if isinstance(error, AuthError):
                 self._refused = AuthError(
                     f"the client id/secret were refused ({error.message}); "
@@ -81,10 +110,19 @@ class CroissantAuth(httpx.Auth):
             raise error
         try:
             body = response.json()
-            token = str(body["access_token"])
-            lifetime = float(body.get("expires_in", 3600))
+            token = body["access_token"]
         except (ValueError, KeyError, TypeError) as exc:
             raise AuthError("the token endpoint answered without an access_token", request=info, status=200) from exc
+        if not isinstance(token, str) or not _HEADER_VALUE.fullmatch(token):
+            self._refused = AuthError(
+                "the token endpoint returned an unusable token (not a non-empty string of visible ASCII "
+                "characters); check that the API URL is Croissant's",
+                request=info,
+                status=200,
+            )
+            raise self._refused
+        lifetime = _lifetime(body.get("expires_in"))
+        self._secrets = self._secrets | _spellings(token)  # a new set: redact() may be iterating the old one
         self._token = token
         self._renew_at = self._clock() + lifetime - min(60.0, lifetime * self._refresh_margin)
 

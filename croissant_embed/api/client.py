@@ -1,8 +1,10 @@
 """Croissant Retailer API clients: async for bulk work, sync for one-off calls.
 
 Both faces share the endpoint definitions (:class:`_Endpoints`), the retry loop
-(:mod:`.retry`), the error mapping (:mod:`.responses`) and the auth (:mod:`.auth`); each
-only executes the steps of an operation with its own kind of I/O.
+(:mod:`.retry`), the error mapping (:mod:`.responses`), the auth (:mod:`.auth`) and the
+limits on what a server can make them wait for or read (:mod:`.limits`); each only
+executes the steps of an operation with its own kind of I/O. ``timeout`` is the total an
+attempt may take, from the token request (if one is due) to the last byte of the answer.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from urllib.parse import quote
 
 import httpx
 
-from ..errors import ApiError, DataError
+from ..errors import ApiError, DataError, NetworkError
 from .auth import CroissantAuth
+from .limits import ACCEPT_ENCODING, Deadline, bound_sockets, guard_answer, guard_answer_async
 from .retry import Call, Operation, RetryPolicy, Sleep, run
 from .responses import error_from_transport
 from .types import CartPayload, ProductPayload
@@ -39,6 +42,14 @@ def path_segment(value: str, *, what: str = "id") -> str:
 
 class _Endpoints:
     """The API's endpoints, written once for both clients (``_perform`` differs)."""
+
+    auth: CroissantAuth
+
+    def _failed(self, exc: httpx.TransportError, call: Call, deadline: Deadline) -> NetworkError:
+        """The error of an attempt that got no answer (running out of time says so)."""
+        if deadline.remaining() <= 0:
+            return deadline.error(call.info)
+        return error_from_transport(exc, call.info, redact=self.auth.redact)
 
     def _perform(self, operation: Operation) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -77,7 +88,7 @@ def _http_options(base_url: str, timeout: float) -> dict[str, Any]:
     return {
         "base_url": base_url.rstrip("/"),
         "timeout": httpx.Timeout(timeout),
-        "headers": {"User-Agent": USER_AGENT},
+        "headers": {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
         "follow_redirects": False,
     }
 
@@ -98,9 +109,12 @@ class CroissantClient(_Endpoints):
     ) -> None:
         self.base_url = base_url
         self.auth = _auth(base_url, client_id, client_secret)
+        self._timeout = timeout
         self._retry = retry
         self._rng = rng or random.Random()
-        self._http = httpx.Client(auth=self.auth, transport=transport, **_http_options(base_url, timeout))
+        self._http = httpx.Client(auth=self.auth, transport=transport, event_hooks={"response": [guard_answer]},
+                                  **_http_options(base_url, timeout))
+        bound_sockets(self._http)
 
     def __repr__(self) -> str:
         return f"CroissantClient(base_url={self.base_url!r}, auth={self.auth!r})"
@@ -117,15 +131,16 @@ class CroissantClient(_Endpoints):
 
     def check_credentials(self) -> None:
         """Ask for a token now; AuthError when the credentials are refused."""
-        try:
-            response = self._http.send(self.auth.token_request(), auth=httpx.Auth())
-            response.read()
-        except httpx.TransportError as exc:
-            raise error_from_transport(exc, Call("POST", "/token").info) from exc
+        deadline = Deadline.start(self._timeout)
+        with deadline.applies():
+            try:
+                response = self._http.send(self.auth.token_request(), auth=httpx.Auth())
+            except httpx.TransportError as exc:
+                raise self._failed(exc, Call("POST", "/token"), deadline) from exc
         self.auth.accept_token(response)
 
     def _perform(self, operation: Operation) -> Any:
-        steps = run(operation, self._retry, self._rng)
+        steps = run(operation, self._retry, self._rng, redact=self.auth.redact)
         outcome: Any = None
         try:
             while True:
@@ -139,13 +154,14 @@ class CroissantClient(_Endpoints):
             return done.value
 
     def _send(self, call: Call) -> httpx.Response | ApiError:
-        try:
-            response = self._http.request(call.method, call.path, json=call.json)
-        except httpx.TransportError as exc:
-            return error_from_transport(exc, call.info)
-        except ApiError as exc:  # raised by the auth flow for the token request
-            return exc
-        return response
+        deadline = Deadline.start(self._timeout)
+        with deadline.applies():  # the sockets and the answer's reader stop waiting there
+            try:
+                return self._http.request(call.method, call.path, json=call.json)
+            except httpx.TransportError as exc:
+                return self._failed(exc, call, deadline)
+            except ApiError as exc:  # raised by the auth flow, or while reading the answer
+                return exc
 
 
 class AsyncCroissantClient(_Endpoints):
@@ -165,12 +181,14 @@ class AsyncCroissantClient(_Endpoints):
     ) -> None:
         self.base_url = base_url
         self.auth = _auth(base_url, client_id, client_secret)
+        self._timeout = timeout
         self._retry = retry
         self._rng = rng or random.Random()
         self._max_concurrency = max_concurrency
         self._slots: asyncio.Semaphore | None = None
         limits = httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency)
-        self._http = httpx.AsyncClient(auth=self.auth, transport=transport, limits=limits, **_http_options(base_url, timeout))
+        self._http = httpx.AsyncClient(auth=self.auth, transport=transport, limits=limits,
+                                       event_hooks={"response": [guard_answer_async]}, **_http_options(base_url, timeout))
 
     @property
     def max_concurrency(self) -> int:
@@ -193,7 +211,7 @@ class AsyncCroissantClient(_Endpoints):
     async def _perform(self, operation: Operation) -> Any:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._max_concurrency)
-        steps = run(operation, self._retry, self._rng)
+        steps = run(operation, self._retry, self._rng, redact=self.auth.redact)
         outcome: Any = None
         try:
             while True:
@@ -208,10 +226,12 @@ class AsyncCroissantClient(_Endpoints):
             return done.value
 
     async def _send(self, call: Call) -> httpx.Response | ApiError:
-        try:
-            response = await self._http.request(call.method, call.path, json=call.json)
+        deadline = Deadline.start(self._timeout)
+        try:  # the attempt is cancelled when its time is up, wherever it is waiting
+            return await asyncio.wait_for(self._http.request(call.method, call.path, json=call.json), deadline.seconds)
+        except asyncio.TimeoutError:
+            return deadline.error(call.info)
         except httpx.TransportError as exc:
-            return error_from_transport(exc, call.info)
-        except ApiError as exc:  # raised by the auth flow for the token request
+            return self._failed(exc, call, deadline)
+        except ApiError as exc:  # raised by the auth flow, or while reading the answer
             return exc
-        return response

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import time
+from typing import Callable
 
 import httpx
 
@@ -18,6 +20,12 @@ from ..errors import (
     ServerError,
     ValidationError,
 )
+
+Redact = Callable[[str], str]
+"""Masks the secrets (client secret, tokens) in a text that quotes the server or the transport."""
+
+_EXCERPT = 200  # characters of a body without a JSON message
+_MESSAGE = 1000  # characters of a server's message: it is repeated in every report entry
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -36,22 +44,25 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, moment.timestamp() - (time.time() if now is None else now))
 
 
-def server_message(response: httpx.Response) -> str:
-    """The ``message`` of a JSON error body, else a short excerpt of the body."""
+def server_message(response: httpx.Response, *, redact: Redact) -> str:
+    """The ``message`` of a JSON error body, else a short excerpt of the body, redacted.
+
+    Redaction comes before the cut, so an excerpt never ends in the first half of a secret.
+    """
     try:
         body = response.json()
     except ValueError:
         text = response.text.strip()
-        return text[:200] if text else response.reason_phrase or "no message"
+        return redact(text)[:_EXCERPT] if text else redact(response.reason_phrase or "no message")
     if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return body["message"]
-    return str(body)[:200]
+        return redact(body["message"])[:_MESSAGE]
+    return redact(json.dumps(body, ensure_ascii=False))[:_EXCERPT]
 
 
-def error_from_response(response: httpx.Response, request: RequestInfo) -> ApiError:
-    """The typed error for a non-success answer."""
+def error_from_response(response: httpx.Response, request: RequestInfo, *, redact: Redact) -> ApiError:
+    """The typed error for a non-success answer; ``redact`` masks the secrets it may echo."""
     status = response.status_code
-    message = server_message(response)
+    message = server_message(response, redact=redact)
     if status in (401, 403):
         return AuthError(message, request=request, status=status)
     if status == 404:
@@ -68,9 +79,9 @@ def error_from_response(response: httpx.Response, request: RequestInfo) -> ApiEr
     return ApiError(message, request=request, status=status)
 
 
-def error_from_transport(exc: httpx.TransportError, request: RequestInfo) -> NetworkError:
-    """The typed error for a request that got no answer."""
+def error_from_transport(exc: httpx.TransportError, request: RequestInfo, *, redact: Redact) -> NetworkError:
+    """The typed error for a request that got no answer (its text may quote a header: redacted)."""
     never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     kind = type(exc).__name__
-    detail = str(exc) or "no detail"
+    detail = redact(str(exc) or "no detail")[:_MESSAGE]
     return NetworkError(f"{kind}: {detail}", request=request, sent=not never_sent)

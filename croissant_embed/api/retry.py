@@ -16,7 +16,7 @@ from typing import Any, Generator, Union
 import httpx
 
 from ..errors import ApiError, ConfigError, NetworkError, RequestInfo
-from .responses import error_from_response
+from .responses import Redact, error_from_response
 
 log = logging.getLogger("croissant_embed.api")
 
@@ -93,8 +93,10 @@ def body_of(response: httpx.Response) -> Any:
     return body
 
 
-def run(operation: Operation, policy: RetryPolicy, rng: random.Random) -> Generator[Step, Outcome, Any]:
+def run(operation: Operation, policy: RetryPolicy, rng: random.Random, *, redact: Redact) -> Generator[Step, Outcome, Any]:
     """Perform ``operation`` with retries; returns the answer's body or raises ApiError.
+
+    ``redact`` masks the client's secrets in what an error answer quotes.
 
     For an operation with ``verify`` (creating a cart), any failure after which the request
     may have reached the server is followed by the verifying GET before the create is sent
@@ -115,7 +117,7 @@ def run(operation: Operation, policy: RetryPolicy, rng: random.Random) -> Genera
                 log.info("%s %s had succeeded before its answer was lost", call.method, call.path)
                 return body_of(outcome)
             if not (isinstance(outcome, httpx.Response) and outcome.status_code == 404):
-                error = _as_error(outcome, verify)
+                error = _as_error(outcome, verify, redact)
                 if not error.retryable:
                     raise error
                 continue
@@ -123,7 +125,7 @@ def run(operation: Operation, policy: RetryPolicy, rng: random.Random) -> Genera
         outcome = yield call
         if isinstance(outcome, httpx.Response) and outcome.is_success:
             return body_of(outcome)
-        error = _as_error(outcome, call)
+        error = _as_error(outcome, call, redact)
         if not error.retryable:
             raise error
         must_verify = not (isinstance(error, NetworkError) and not error.sent)
@@ -131,7 +133,7 @@ def run(operation: Operation, policy: RetryPolicy, rng: random.Random) -> Genera
     raise error
 
 
-def _as_error(outcome: Outcome, call: Call) -> ApiError:
+def _as_error(outcome: Outcome, call: Call, redact: Redact) -> ApiError:
     if isinstance(outcome, ApiError):
         return outcome
-    return error_from_response(outcome, call.info)
+    return error_from_response(outcome, call.info, redact=redact)

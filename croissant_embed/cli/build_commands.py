@@ -16,8 +16,11 @@ _MAX_WARNINGS_SHOWN = 20
 
 
 def settings_from(config: Path | None, **flags: Any) -> Settings:
-    """Settings from the config file, the environment, then the given flags."""
-    return load_settings(config=config, overrides=flags)
+    """Settings from the config file, the environment, then the given flags (warnings printed)."""
+    settings = load_settings(config=config, overrides=flags)
+    for notice in settings.notices:
+        click.echo(f"warning: {notice}", err=True)
+    return settings
 
 
 config_option = click.option(
@@ -32,6 +35,7 @@ config_option = click.option(
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help="Write the processed site here instead of in place.")
 @click.option("--dry-run", is_flag=True, help="No network and no page writes: print and write the plan.")
 @click.option("--full", is_flag=True, help="Send every product, changed or not.")
+@click.option("--verify", is_flag=True, help="Read back every product the state holds as synced, and send again what Croissant lost or holds differently.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON report here.")
 @click.option("--plan", "plan_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Inject pages and write the sync plan here without any network; send it later with `apply`.")
@@ -50,7 +54,7 @@ config_option = click.option(
 def build_command(
     site_dir: Path | None, config: Path | None, out_dir: Path | None, dry_run: bool, full: bool,
     report_path: Path | None, plan_path: Path | None, sync_mode: str, prune_report: Path | None,
-    allow_drop: bool, feed: str | None, quiet: bool, **flags: Any,
+    allow_drop: bool, feed: str | None, quiet: bool, verify: bool, **flags: Any,
 ) -> None:
     """Inject On-Site Messaging into SITE_DIR's product pages and sync their products.
 
@@ -61,7 +65,7 @@ def build_command(
     options = BuildOptions(
         site_dir=site_dir, out_dir=out_dir, dry_run=dry_run, full=full, report_path=report_path,
         plan_path=plan_path, sync_mode=sync_mode, prune_report=prune_report, allow_drop=allow_drop,
-        feed=feed, progress=not quiet,
+        feed=feed, progress=not quiet, verify=verify,
     )
     result = run_build(settings, options)
     if not quiet:

@@ -23,7 +23,11 @@ def preview_command(site_dir: Path | None, config: Path | None, host: str, port:
     sandbox, and the store's checkout_app (if any) is served at /checkout. Ctrl-C stops.
     """
     from ..preview import Preview
+    from ..sandbox.server import exposure_warning
 
+    warning = exposure_warning(host)
+    if warning:
+        click.echo(warning, err=True)
     settings = settings_from(config)
     with Preview(settings, site_dir, host=host, port=port, out_dir=out_dir) as preview:
         pages = sum(1 for record in preview.result.pages if record.product_id)

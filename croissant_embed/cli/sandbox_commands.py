@@ -37,7 +37,11 @@ def serve_command(
     The secret comes from CROISSANT_SANDBOX_CLIENT_SECRET, or is generated and printed.
     """
     from ..sandbox import BackgroundServer, FaultConfig, SandboxApp, SandboxCredentials, SandboxStore
+    from ..sandbox.server import exposure_warning
 
+    warning = exposure_warning(host)
+    if warning:
+        click.echo(warning, err=True)
     if db_path != ":memory:":
         Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     generated = SandboxCredentials.generate()

@@ -13,13 +13,13 @@ from typing import Any, Literal
 
 from .candidates import FIELDS, Candidate, SourceResult
 from .markup import from_attributes, from_capture, from_opengraph, from_snipcart, meta_tags
-from .normalise import Product, normalise, page_url
+from .normalise import Product, normalise, page_url, printable
 from .placement import POSITIONS, body_end_offset, has_component, head_offset, marker_offset, matches_selector, selector_offset, visible_price
 from .prices import PriceError, format_minor
 from .scan import Html
 from .structured import from_jsonld, from_microdata
 
-__all__ = ["ExtractOptions", "PageAnalysis", "Product", "analyse_page", "page_url", "POSITIONS", "PriceError"]
+__all__ = ["ExtractOptions", "Html", "PageAnalysis", "Product", "analyse", "analyse_page", "page_url", "POSITIONS", "PriceError"]
 
 Status = Literal["product", "not-product", "invalid"]
 _DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
@@ -97,9 +97,14 @@ def _merge(results: list[SourceResult]) -> _Merged:
 
 def analyse_page(text: str, rel_path: str, options: ExtractOptions) -> PageAnalysis:
     """Analyse one page (text already stripped of earlier insertions)."""
+    return analyse(Html(text), rel_path, options)
+
+
+def analyse(page: Html, rel_path: str, options: ExtractOptions) -> PageAnalysis:
+    """Analyse one page held as :class:`Html` (whose scan the caller may reuse to check offsets)."""
+    text = page.text
     if not _DOCUMENT.search(text, 0, 4096) and not _DOCUMENT.search(text):
         return PageAnalysis("not-product", "fragment without a document")
-    page = Html(text)
     meta = meta_tags(page)
     if "refresh" in meta:
         return PageAnalysis("not-product", "redirect stub")
@@ -133,7 +138,7 @@ def analyse_page(text: str, rel_path: str, options: ExtractOptions) -> PageAnaly
         return PageAnalysis("not-product", "no product data", warnings=kept)
     if any(_TEMPLATE_SYNTAX.search(str(fields.get(name, ""))) for name in ("id", "price")):
         return PageAnalysis("not-product", "unrendered template syntax in the product data", warnings=kept)
-    raw_id = str(fields["id"]).strip() if fields.get("id") is not None else None
+    raw_id = printable(str(fields["id"]).strip()) if fields.get("id") is not None else None
     product, problems = normalise(
         fields, sources, rel_path=rel_path, base_url=options.base_url, default_currency=options.default_currency
     )

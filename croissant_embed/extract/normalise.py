@@ -10,7 +10,9 @@ from urllib.parse import urljoin, urlsplit
 
 from .prices import PriceError, normalise_currency, to_minor_units
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# control characters, and the unpaired surrogates a JSON "\ud800" escape can produce: neither
+# can be written as UTF-8 or XML
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_ID_LENGTH = 255
 STRUCTURED_SOURCES = frozenset({"attributes", "json-ld", "microdata", "opengraph", "snipcart"})
 
@@ -46,24 +48,34 @@ def page_url(base_url: str | None, rel_path: str) -> str | None:
     return urljoin(base_url if base_url.endswith("/") else base_url + "/", path)
 
 
+def printable(text: str) -> str:
+    """``text`` without control characters or unpaired surrogates."""
+    return _UNPRINTABLE.sub("", text)
+
+
 def _absolute(value: Any, against: str | None) -> str | None:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value.strip() or _UNPRINTABLE.search(value):
         return None
     value = value.strip()
-    if urlsplit(value).scheme in ("http", "https"):
-        return value
-    if value.startswith("//"):
-        return "https:" + value
-    if against:
-        joined = urljoin(against, value)
-        return joined if urlsplit(joined).scheme in ("http", "https") else None
+    try:
+        if urlsplit(value).scheme in ("http", "https"):
+            return value
+        if value.startswith("//"):
+            return "https:" + value
+        if against:
+            joined = urljoin(against, value)
+            return joined if urlsplit(joined).scheme in ("http", "https") else None
+    except ValueError:  # such as "http://[::1" (an unclosed IPv6 host)
+        return None
     return None
 
 
 def _clean_text(value: Any) -> str | None:
     if value is None:
         return None
-    text = " ".join(html.unescape(str(value)).split())
+    text = " ".join(html.unescape(str(value)).split())  # whitespace control characters separate words
+    if _UNPRINTABLE.search(text):
+        text = " ".join(printable(text).split())
     return text or None
 
 
@@ -80,7 +92,7 @@ def normalise(
     product_id = str(raw.get("id", "")).strip()
     if not product_id:
         problems.append("id: no product id; add data-croissant-product-id, or sku/productID to the structured data")
-    elif len(product_id) > MAX_ID_LENGTH or _CONTROL.search(product_id):
+    elif len(product_id) > MAX_ID_LENGTH or _UNPRINTABLE.search(product_id):
         problems.append(f"id: {product_id[:40]!r}... is longer than {MAX_ID_LENGTH} characters or has control characters")
     name = _clean_text(raw.get("name"))
     if not name:

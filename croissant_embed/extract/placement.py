@@ -80,20 +80,27 @@ def marker_offset(page: Html) -> int | None:
 
 
 def selector_offset(page: Html, selector: str, position: str) -> int | None:
-    """Offset relative to the first element matching a CSS selector (parses the page)."""
-    element = soup(page.text).select_one(selector)
-    if element is None or element.sourceline is None:
-        return None
-    start = line_offsets(page.text)[element.sourceline - 1] + element.sourcepos
-    tag = parse_start_tag(page.text, start)
-    return offset_of(tag, position, page) if tag else None
+    """Offset relative to the first element matching a CSS selector (parses the page).
+
+    html.parser reads markup inside ``<title>`` or ``<textarea>`` as elements; browsers
+    do not, so matches there are passed over.
+    """
+    lines = line_offsets(page.text)
+    for element in soup(page.text).select(selector):
+        if element.sourceline is None:
+            continue
+        start = lines[element.sourceline - 1] + element.sourcepos
+        tag = None if page.is_opaque(start) else parse_start_tag(page.text, start)
+        if tag is not None:
+            return offset_of(tag, position, page)
+    return None
 
 
 def visible_price(page: Html, price: int, currency: str) -> VisiblePrice | None:
     """The innermost price element, preferring one that shows the extracted price."""
-    tags = list(page.tags_with("price", _is_price_element))
-    spans = [(tag, page.element_end(tag)) for tag in tags]
-    innermost = [(t, end) for t, end in spans if not any(t.start < o.start < end for o, _ in spans)]
+    spans = [(tag, page.element_end(tag)) for tag in page.tags_with("price", _is_price_element)]
+    # in page order, an element holds another price element exactly when the next one starts inside it
+    innermost = [(tag, end) for (tag, end), later in zip(spans, spans[1:] + [None]) if later is None or later[0].start >= end]
     readable: list[VisiblePrice] = []
     for tag, end in innermost:
         text = visible_text(page.inner(tag))

@@ -24,6 +24,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _CURRENCY_CODE = re.compile(r"\b([A-Z]{3})\b")
 _MAX_MINOR = 10**15
+_MAX_DIGITS = 18  # a larger amount is refused before any arithmetic (1e999999999 would overflow)
 
 
 def _ascii_digits(text: str) -> str:
@@ -67,7 +68,15 @@ def parse_decimal(raw: object, *, machine: bool = False) -> Decimal:
         amount = Decimal(text if plain else _normalise_separators(text))
     if amount < 0:
         raise PriceError(f"negative price {raw!r}")
+    if amount and amount.adjusted() >= _MAX_DIGITS:
+        raise PriceError(f"{_short(raw)} is implausibly large")
     return amount
+
+
+def _short(raw: object) -> str:
+    """``raw`` for a message, cut short (a hostile page may give a million digits)."""
+    text = repr(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _normalise_separators(text: str) -> str:

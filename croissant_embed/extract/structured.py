@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from bs4 import Tag as SoupTag
 
 MAX_JSONLD_CHARS = 2_000_000
+MAX_SCOPE_DEPTH = 8
+"""Microdata item scopes nested deeper than this inside a product are not read."""
+_TOO_DEEP = "a JSON-LD block is nested too deeply to read and was skipped"
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -66,11 +69,17 @@ def load_jsonld(text: str) -> tuple[Any, str | None]:
         return json.loads(text, parse_float=Decimal), None
     except ValueError:
         pass
+    except RecursionError:
+        return None, _TOO_DEEP
     cleaned = _CONTROL.sub(" ", _TRAILING_COMMA.sub(r"\1", html.unescape(_CDATA.sub("", text))))
     try:
         return json.loads(cleaned, parse_float=Decimal), "JSON-LD was malformed (trailing commas, entities or control characters) and was read leniently"
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return None, f"a JSON-LD block is not valid JSON and was skipped ({exc.msg} at line {exc.lineno})"
+    except ValueError as exc:  # such as an integer of more than 4,300 digits
+        return None, f"a JSON-LD block could not be read and was skipped ({str(exc)[:80]})"
+    except RecursionError:
+        return None, _TOO_DEEP
 
 
 def _product_nodes(data: Any) -> Iterator[dict[str, Any]]:
@@ -96,6 +105,13 @@ def _offer(offers: Any) -> dict[str, Any]:
         price = spec.get("price")
     currency = offer.get("priceCurrency") or (spec.get("priceCurrency") if isinstance(spec, dict) else None)
     return {"price": price, "currency": currency, "available": availability(offer.get("availability")), "url": offer.get("url")}
+
+
+PRODUCT_PROPERTIES = frozenset(
+    "productGroupID productID sku gtin gtin13 gtin12 gtin14 gtin8 mpn name url image brand category offers hasVariant "
+    "price lowPrice priceCurrency priceSpecification availability".split()
+)
+"""The schema.org properties :func:`candidate_from_node` reads (of a product, offer or brand)."""
 
 
 def candidate_from_node(node: dict[str, Any], source: str) -> Candidate:
@@ -146,17 +162,33 @@ def _itemprop_value(element: SoupTag) -> str:
 
 
 def _properties(scope: SoupTag) -> dict[str, Any]:
-    props: dict[str, Any] = {}
-    for element in scope.find_all(attrs={"itemprop": True}):
-        owner = element.find_parent(attrs={"itemscope": True})
-        if owner is not scope:
+    """The item's properties, nested item scopes as dicts, in one walk over its elements.
+
+    Each element belongs to its nearest enclosing item scope, known from its parent's, so the
+    walk is linear however deep the scopes nest; only the properties a product is read from
+    are collected, and scopes nested deeper than MAX_SCOPE_DEPTH are left out.
+    """
+    props: dict[int, dict[str, Any]] = {id(scope): {}}
+    depth = {id(scope): 0}
+    inner = {id(scope): scope}  # element id -> the scope its children belong to
+    for element in scope.descendants:
+        if not hasattr(element, "has_attr"):  # text, comments
+            continue
+        owner = inner[id(element.parent)]
+        inner[id(element)] = element if element.has_attr("itemscope") else owner
+        owner_props = props.get(id(owner))
+        if owner_props is None or not element.has_attr("itemprop"):
             continue
         for name in str(element["itemprop"]).split():
-            if element.has_attr("itemscope"):
-                props.setdefault(name, _properties(element))
-            else:
-                props.setdefault(name, _itemprop_value(element))
-    return props
+            if name not in PRODUCT_PROPERTIES or name in owner_props:
+                continue
+            if not element.has_attr("itemscope"):
+                owner_props[name] = _itemprop_value(element)
+            elif depth[id(owner)] < MAX_SCOPE_DEPTH:
+                nested = props.setdefault(id(element), {})
+                depth[id(element)] = depth[id(owner)] + 1
+                owner_props[name] = nested
+    return props[id(scope)]
 
 
 def from_microdata(page: Html) -> SourceResult:

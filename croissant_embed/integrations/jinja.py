@@ -20,7 +20,7 @@ from jinja2.ext import Extension
 from markupsafe import Markup
 
 from ..render import Renderer
-from ..rewrite import CLOSE, OPEN
+from ..rewrite import wrap
 from ..settings import Settings, load_settings
 
 
@@ -43,7 +43,7 @@ class CroissantExtension(Extension):
 
     def head(self) -> Markup:
         """The bundle script, as the build step injects it."""
-        return Markup(OPEN + self.renderer().bundle + CLOSE)
+        return Markup(wrap(self.renderer().bundle))
 
     def pdp(self, product: Mapping[str, Any] | Any) -> Markup:
         """The placement marker with the product's data, and the component inside it."""
@@ -51,5 +51,5 @@ class CroissantExtension(Extension):
         view = SimpleNamespace(**{key: data.get(key) for key in ("id", "price", "currency", "name", "url", "image")})
         if not view.id or view.price in (None, ""):
             raise ValueError("croissant_pdp(product) needs at least an id and a price")
-        component = OPEN + self.renderer().pdp(view) + CLOSE
+        component = wrap(self.renderer().pdp(view))
         return Markup(self.renderer().render("slot.html", product=view, component=Markup(component)))

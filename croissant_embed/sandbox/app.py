@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import secrets
-from pathlib import Path
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, quote, unquote
 
 from .faults import DropConnection, FaultConfig, FaultInjector
 from .pricing import buyback
+from .server import MAX_REQUEST_BODY
 from .store import SandboxStore
 from .validation import cart_problems, product_problems
 
@@ -25,6 +27,8 @@ STANDIN_BUNDLE_PATH = "/components/dist.js"
 def standin_bundle() -> bytes:
     """The local stand-in for Croissant's component bundle (see static/dist.js)."""
     return (Path(__file__).with_name("static") / "dist.js").read_bytes()
+
+
 _CORS = [
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Allow-Methods", "GET, OPTIONS"),
@@ -59,6 +63,33 @@ class _Reply(Exception):
 
 def _error(status: int, message: str, **extra: Any) -> _Reply:
     return _Reply(status, {"message": message, **extra})
+
+
+def _send(start_response: StartResponse, reply: _Reply) -> list[bytes]:
+    """Answer ``reply`` as JSON."""
+    body = b"" if reply.body is None else json.dumps(reply.body, ensure_ascii=False).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *reply.headers]
+    start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", headers)
+    return [body]
+
+
+def _storage_failure(exc: sqlite3.Error) -> _Reply:
+    """507 when the database is full, 503 when it fails otherwise (read-only, locked, I/O)."""
+    full = getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "database or disk is full" in str(exc)
+    return _error(507 if full else 503, f"the sandbox database is full / cannot be written: {exc}")
+
+
+def _allowed_methods(route: list[str]) -> tuple[str, ...]:
+    """The methods an API route answers (none for an unknown route)."""
+    if route in (["token"], ["carts"]) or (route[:1] == ["carts"] and len(route) == 3 and route[2] in ("fulfill", "cancel")):
+        return ("POST",)
+    if route == ["prices"]:
+        return ("GET", "OPTIONS")
+    if route[:1] == ["products"] and len(route) == 2:
+        return ("GET", "PUT")
+    if route[:1] == ["carts"] and len(route) == 2:
+        return ("GET",)
+    return ()
 
 
 def raw_path(environ: dict[str, Any]) -> str:
@@ -104,11 +135,8 @@ class SandboxApp:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = raw_path(environ)
         segments = [unquote(part) for part in path.strip("/").split("/")]
-        if path in self.static and method in ("GET", "HEAD"):
-            content_type, content = self.static[path]
-            headers = [("Content-Type", content_type), ("Content-Length", str(len(content))), *_CORS]
-            start_response("200 OK", headers)
-            return [content]
+        if path in self.static:
+            return self._static(method, path, start_response)
         is_api = segments[:1] == [API_PREFIX] and segments[1:2] != ["prices"]
         fault = self.faults.draw(method, path) if is_api else "none"
         if is_api and self.faults.config.latency:
@@ -122,47 +150,63 @@ class SandboxApp:
             if fault in ("429", "500", "503"):
                 retry = [("Retry-After", str(self.faults.config.retry_after))]
                 raise _Reply(int(fault), {"message": f"injected fault {fault}"}, retry if fault != "500" else [])
-            self._dispatch(environ, method, segments)
+            try:
+                self._dispatch(environ, method, segments)
+            except sqlite3.Error as exc:
+                raise _storage_failure(exc) from None
             raise _error(404, f"no route for {method} {path}")
         except _Reply as reply:
             if fault == "drop_response":
                 self.store.log_request(method, path, 499)
                 raise DropConnection(f"{method} {path} processed, answer dropped") from None
             self.store.log_request(method, path, reply.status)
-            body = b"" if reply.body is None else json.dumps(reply.body, ensure_ascii=False).encode()
-            headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *reply.headers]
-            start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", headers)
-            return [body]
+            return _send(start_response, reply)
+
+    def _static(self, method: str, path: str, start_response: StartResponse) -> Iterable[bytes]:
+        if method not in ("GET", "HEAD"):
+            return _send(start_response, _Reply(405, {"message": f"{path} answers GET and HEAD"}, [("Allow", "GET, HEAD")]))
+        content_type, content = self.static[path]
+        start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(content))), *_CORS])
+        return [content]
 
     # -- routing -------------------------------------------------------------------------
     def _dispatch(self, environ: dict[str, Any], method: str, segments: list[str]) -> None:
-        if segments[:1] != [API_PREFIX]:
-            return
+        """Answer an API route by raising its reply; return for an unknown route (404)."""
         route = segments[1:]
-        if route == ["token"] and method == "POST":
+        allowed = _allowed_methods(route) if segments[:1] == [API_PREFIX] else ()
+        if not allowed:
+            return
+        if method not in allowed:
+            raise _Reply(405, {"message": f"{method} is not answered here; use {' or '.join(allowed)}"}, [("Allow", ", ".join(allowed))])
+        if route == ["token"]:
             self._token(self._json(environ))
         if route == ["prices"]:
             self._prices(method, environ)
-        if route[:1] == ["products"] and len(route) == 2 and method in ("PUT", "GET"):
-            self._authenticate(environ)
+        self._authenticate(environ)
+        if route[0] == "products":
             self._product(method, route[1], environ)
-        if route == ["carts"] and method == "POST":
-            self._authenticate(environ)
+        if route == ["carts"]:
             self._create_cart(self._json(environ))
-        if route[:1] == ["carts"] and len(route) == 2 and method == "GET":
-            self._authenticate(environ)
+        if len(route) == 2:
             raise _Reply(200, {"data": self._cart_view(self._cart(route[1]))})
-        if route[:1] == ["carts"] and len(route) == 3 and route[2] in ("fulfill", "cancel") and method == "POST":
-            self._authenticate(environ)
-            self._transition(route[1], route[2])
+        self._transition(route[1], route[2])
 
     @staticmethod
     def _json(environ: dict[str, Any]) -> Any:
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:  # read(-1) would wait for the client to close
+            raise _error(400, "Content-Length must be a non-negative whole number")
+        if length > MAX_REQUEST_BODY:
+            raise _error(413, f"the body is over the {MAX_REQUEST_BODY:,}-byte limit")
+        try:
             return json.loads(environ["wsgi.input"].read(length) or b"null")
         except (ValueError, UnicodeDecodeError):
             raise _error(400, "the body must be JSON") from None
+        except RecursionError:
+            raise _error(400, "the body must be JSON nested less deeply") from None
 
     # -- token ---------------------------------------------------------------------------
     def _token(self, body: Any) -> None:
@@ -205,8 +249,6 @@ class SandboxApp:
     def _prices(self, method: str, environ: dict[str, Any]) -> None:
         if method == "OPTIONS":
             raise _Reply(204, None, _CORS)
-        if method != "GET":
-            raise _error(405, "prices answers GET only")
         query = parse_qs(environ.get("QUERY_STRING", ""))
         product_id = (query.get("productId") or query.get("product_id") or [""])[0]
         try:
@@ -239,12 +281,13 @@ class SandboxApp:
         return cart
 
     def _transition(self, cart_id: str, action: str) -> None:
-        cart = self._cart(cart_id)
         target = "fulfilled" if action == "fulfill" else "cancelled"
-        if cart["state"] not in ("created", target):
+        cart, moved = self.store.move_cart(cart_id, target)
+        if cart is None:
+            raise _error(404, f"unknown cart {cart_id!r}")
+        if not moved:
             raise _error(409, f"cart {cart_id!r} is {cart['state']}; a {cart['state']} cart cannot be {target}")
-        self.store.set_cart_state(cart_id, target)
-        raise _Reply(200, {"data": self._cart_view({**cart, "state": target})})
+        raise _Reply(200, {"data": self._cart_view(cart)})
 
     def _cart_view(self, cart: dict[str, Any]) -> dict[str, Any]:
         lines = []

@@ -28,9 +28,13 @@ def _now() -> str:
 
 
 class SandboxStore:
-    """Thread-safe access to the sandbox database (a file path or ``:memory:``)."""
+    """Thread-safe access to the sandbox database (a file path or ``:memory:``).
 
-    def __init__(self, path: str = ":memory:") -> None:
+    ``max_pages`` caps the database's size in pages (SQLite's ``max_page_count``), to
+    rehearse a full disk: writes that need more room fail as they would then.
+    """
+
+    def __init__(self, path: str = ":memory:", *, max_pages: int | None = None) -> None:
         self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -38,6 +42,8 @@ class SandboxStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        if max_pages is not None:
+            self._db.execute(f"PRAGMA max_page_count = {int(max_pages)}")
 
     def close(self) -> None:
         """Close the database."""
@@ -96,9 +102,23 @@ class SandboxStore:
         return None if row is None else {**json.loads(row[0]), "state": row[1]}
 
     def set_cart_state(self, cart_id: str, state: str) -> None:
-        """Move a cart to ``state`` (the caller checked the transition)."""
+        """Move a cart to ``state`` whatever its state now (for setting up a scene)."""
         with self._lock:
             self._db.execute("UPDATE carts SET state = ?, updated_at = ? WHERE id = ?", (state, _now(), cart_id))
+
+    def move_cart(self, cart_id: str, state: str) -> tuple[dict[str, Any] | None, bool]:
+        """Move a ``created`` cart (or one already in ``state``) to ``state``: (cart now, moved).
+
+        One conditional UPDATE, so of two concurrent moves to different states exactly one
+        wins, even between processes sharing the database file.
+        """
+        with self._lock:
+            moved = self._db.execute(
+                "UPDATE carts SET state = ?, updated_at = ? WHERE id = ? AND state IN ('created', ?)",
+                (state, _now(), cart_id, state),
+            ).rowcount
+            row = self._db.execute("SELECT payload, state FROM carts WHERE id = ?", (cart_id,)).fetchone()
+        return (None if row is None else {**json.loads(row[0]), "state": row[1]}), moved == 1
 
     def carts(self) -> list[dict[str, Any]]:
         """Every cart with its state."""
@@ -108,11 +128,14 @@ class SandboxStore:
 
     # request log
     def log_request(self, method: str, path: str, status: int) -> None:
-        """Record one answered request."""
+        """Record one answered request, if the database can take it (a full one still answers)."""
         with self._lock:
-            self._db.execute(
-                "INSERT INTO requests (method, path, status, at) VALUES (?, ?, ?, ?)", (method, path, status, _now())
-            )
+            try:
+                self._db.execute(
+                    "INSERT INTO requests (method, path, status, at) VALUES (?, ?, ?, ?)", (method, path, status, _now())
+                )
+            except sqlite3.Error:
+                pass  # the log is for inspection; losing a line must not turn an answer into an error
 
     def request_count(self, method: str | None = None, prefix: str = "") -> int:
         """How many requests were answered, optionally of one method under a path prefix."""
