@@ -23,7 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from croissant_embed.plan import payload_hash  # noqa: E402
+from croissant_embed.contract import payload_hash  # noqa: E402
 from croissant_embed.rewrite import strip_insertions  # noqa: E402
 from croissant_embed.sandbox import BackgroundServer, FaultConfig, SandboxApp, SandboxCredentials  # noqa: E402
 from croissant_embed.state import SyncState  # noqa: E402

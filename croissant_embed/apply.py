@@ -1,4 +1,4 @@
-"""Apply stage for plans: ``croissant-embed apply plan.json`` after the deploy succeeded.
+"""Applying a plan file: ``croissant-embed apply plan.json`` after the deploy succeeded.
 
 A plan is applied once. Applying it again does nothing. Only the newest plan made may be
 applied, and only until another sync begins: applying one that a newer plan or sync
@@ -8,16 +8,18 @@ already holds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, PlanError
-from .plan import PlannedProduct, canonical_json, read_plan
+from .errors import AuthError, ConfigError, PlanError
+from .contract import canonical_json
+from .plan import PlannedProduct, Results
+from .planfile import read_plan
 from .report import write_report
 from .settings import Settings
 from .state import SyncState, TargetState
-from .sync import run_sync
+from .sync import OnProgress, run_sync
 
 
 @dataclass
@@ -25,12 +27,15 @@ class ApplyResult:
     """What applying a plan did."""
 
     products: list[PlannedProduct]
+    results: Results
     ok: bool
     note: str
     messages: list[str] = field(default_factory=list)
 
 
-def apply_plan(settings: Settings, plan_path: Path, *, report_path: Path | None = None, progress: bool = True) -> ApplyResult:
+def apply_plan(
+    settings: Settings, plan_path: Path, *, report_path: Path | None = None, on_progress: OnProgress | None = None
+) -> ApplyResult:
     """Send what the plan holds, unless it was applied already or is stale."""
     plan = read_plan(plan_path)
     if plan["target"] != settings.api_base_url:
@@ -42,19 +47,21 @@ def apply_plan(settings: Settings, plan_path: Path, *, report_path: Path | None 
         for p in plan["products"]
     ]
     if table.last_sync == plan["id"]:
-        note = "already applied: nothing to send"
-        for entry in entries:
-            entry.action, entry.result = "unchanged", "skipped"
-        return _done(entries, True, note, report_path)
+        return _done([replace(entry, action="unchanged") for entry in entries], {}, True, "already applied: nothing to send", report_path)
     if table.newest_plan is None or table.newest_plan.id != plan["id"]:
         raise _stale(plan_path, plan, table)
-    for entry in entries:
-        # Sent and confirmed before this apply was interrupted; a send never confirmed goes again.
-        if state.confirmed.get(entry.id) == entry.hash and entry.id not in state.unconfirmed:
-            entry.action, entry.result = "unchanged", "skipped"
+    # Sent and confirmed before this apply was interrupted; a send never confirmed goes again.
+    entries = [
+        replace(entry, action="unchanged") if state.confirmed.get(entry.id) == entry.hash and entry.id not in state.unconfirmed else entry
+        for entry in entries
+    ]
     messages: list[str] = []
-    ok = run_sync(settings, entries, state, plan["id"], finish_on_failure=False, progress=progress, messages=messages)
-    return _done(entries, ok, "applied" if ok else "partly applied: apply the same plan again to send the rest", report_path, messages)
+    run = run_sync(settings, entries, state, plan["id"], finish_on_failure=False, on_progress=on_progress, messages=messages)
+    if isinstance(run.stopped, AuthError):
+        _done(entries, run.results, False, f"stopped: {run.stopped}", report_path, messages)
+        raise run.stopped
+    note = "applied" if run.ok else "partly applied: apply the same plan again to send the rest"
+    return _done(entries, run.results, run.ok, note, report_path, messages)
 
 
 def _stale(plan_path: Path, plan: dict[str, Any], table: TargetState) -> PlanError:
@@ -72,7 +79,9 @@ def _stale(plan_path: Path, plan: dict[str, Any], table: TargetState) -> PlanErr
     )
 
 
-def _done(entries: list[PlannedProduct], ok: bool, note: str, report_path: Path | None, messages: list[str] | None = None) -> ApplyResult:
+def _done(
+    entries: list[PlannedProduct], results: Results, ok: bool, note: str, report_path: Path | None, messages: list[str] | None = None
+) -> ApplyResult:
     if report_path is not None:
-        write_report(report_path, [], entries, note=note)
-    return ApplyResult(entries, ok, note, messages or [])
+        write_report(report_path, [], entries, results, note=note)
+    return ApplyResult(entries, results, ok, note, messages or [])

@@ -16,7 +16,7 @@ import json
 import sqlite3
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from . import __version__
 from .extract import PageAnalysis, Product
@@ -62,6 +62,16 @@ def from_entry(entry: str) -> PageAnalysis:
     )
 
 
+class CacheRow(NamedTuple):
+    """What a build tells the cache about one page's bytes (a tuple: cheap to send from workers)."""
+
+    key: str
+    entry: str | None
+    """The analysis as cached JSON, or None when the cache has this key already."""
+    stable: bool
+    """Whether these bytes were final: the next build has nothing to do for them."""
+
+
 class CacheReader:
     """Read-only access to the cache file, opened lazily (one per worker process)."""
 
@@ -99,8 +109,8 @@ class AnalysisCache:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'build'").fetchone()
         self.build = int(row[0]) + 1 if row else 1
 
-    def record(self, rows: Iterable[tuple[str, str | None, bool]]) -> None:
-        """Store (key, entry or None for a known key, stable) for the pages this build saw."""
+    def record(self, rows: Iterable[CacheRow]) -> None:
+        """Store the rows of the pages this build saw (an entry of None: a key already known)."""
         with self._db:
             self._db.execute("BEGIN")
             for key, entry, stable in rows:

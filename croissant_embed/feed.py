@@ -16,7 +16,6 @@ from typing import Any
 from .errors import ConfigError, SiteError
 from .extract import Product
 from .extract.prices import format_minor
-from .plan import payload_of
 from .render import Renderer
 from .settings import Settings
 from .sitefiles import write_atomic
@@ -42,7 +41,7 @@ def feed_paths(site: Path, path: str) -> tuple[Path, Path]:
 
 def json_feed(products: list[Product], settings: Settings) -> bytes:
     """The JSON feed: ``{"version": 1, "products": [{"id": ..., <contract fields>}]}``."""
-    items = [{"id": p.id, **payload_of(p, settings)} for p in sorted(products, key=lambda p: p.id)]
+    items = [{"id": p.id, **settings.payload.payload(p.fields())} for p in sorted(products, key=lambda p: p.id)]
     return (json.dumps({"kind": "croissant-embed-feed", "version": 1, "products": items}, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 

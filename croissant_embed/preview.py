@@ -9,6 +9,7 @@ checkout handler (``/checkout``) when the configuration names one, so the whole 
 from __future__ import annotations
 
 import importlib.util
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -17,7 +18,7 @@ from .api import CroissantClient
 from .build import BuildOptions, BuildResult, run_build
 from .errors import ConfigError
 from .orders import Order, cart_payload, store_namespace
-from .sandbox import BackgroundServer, SandboxApp, SandboxCredentials, SandboxStore, SandboxTransport
+from .sandbox import BackgroundServer, SandboxApp, SandboxTransport, embedded_sandbox
 from .settings import Settings
 from .sitefiles import static_file
 
@@ -36,8 +37,8 @@ class Catalogue:
         """Every synced or unchanged product of a build (id -> price, currency, name)."""
         prices = {}
         for entry in result.products:
-            if entry.payload is not None:
-                body = entry.payload
+            if entry.payload_json is not None:
+                body = json.loads(entry.payload_json)
                 prices[entry.id] = (int(body.get("retailPrice", 0)), str(body.get("retailCurrency", "")), str(body.get("name", "")))
         return cls(prices)
 
@@ -96,25 +97,25 @@ def load_checkout_app(settings: Settings, catalogue: Catalogue, create_cart: Cal
 class Preview:
     """A built and served preview; ``url`` is where to point a browser."""
 
-    def __init__(self, settings: Settings, site_dir: Path | None, *, host: str = "127.0.0.1", port: int = 8000, out_dir: Path | None = None) -> None:
+    def __init__(self, settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, out_dir: Path | None = None) -> None:
         self.app = PreviewApp()
         self.server = BackgroundServer(self.app, host=host, port=port)
         self.url = self.server.url
         try:
-            self._prepare(settings, site_dir, out_dir)
+            self._prepare(settings, out_dir)
         except BaseException:
             self.server.stop()  # the port is bound before the build, whose URLs depend on it
             raise
 
-    def _prepare(self, settings: Settings, site_dir: Path | None, out_dir: Path | None) -> None:
+    def _prepare(self, settings: Settings, out_dir: Path | None) -> None:
         self.settings = replace(settings, environment="local", api_url=None, local_url=self.url + "/v0")
         self.out_dir = out_dir or self.settings.state_dir / "preview"
         # always: a preview syncs only its own embedded sandbox, even inside a pull-request build
-        options = BuildOptions(site_dir=site_dir, out_dir=self.out_dir, sync_mode="always", progress=False)
+        options = BuildOptions(out_dir=self.out_dir, sync_mode="always")
         self.result = run_build(self.settings, options)
-        credentials = SandboxCredentials.generate()
-        self.store = SandboxStore(str(self.settings.state_dir / "sandbox.sqlite3"))
-        self.sandbox = SandboxApp(self.store, credentials=credentials)
+        self.sandbox: SandboxApp = embedded_sandbox(self.settings.state_dir)
+        self.store = self.sandbox.store
+        credentials = self.sandbox.credentials
         self.client = CroissantClient(
             self.url + "/v0", client_id=credentials.client_id, client_secret=credentials.client_secret,
             transport=SandboxTransport(self.sandbox),

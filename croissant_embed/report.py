@@ -1,13 +1,13 @@
-"""Report stage: the JSON build report and the summary printed at the end."""
+"""Report stage: the JSON report of a build or an applied plan (what people read is printed by the CLI)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
-from .plan import PlannedProduct
+from .plan import PlannedProduct, Result, result_of
 from .sitefiles import atomic_file
 
 VERSION = 1
@@ -24,14 +24,14 @@ class PageRecord:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
-def totals(pages: list[PageRecord], products: list[PlannedProduct]) -> dict[str, Any]:
+def totals(pages: list[PageRecord], products: list[PlannedProduct], results: Mapping[str, Result]) -> dict[str, Any]:
     """Counts per page status, product action and product result."""
     out: dict[str, Any] = {"pages": len(pages), "products": len(products)}
     for record in pages:
         out[f"pages_{record.status.replace('-', '_')}"] = out.get(f"pages_{record.status.replace('-', '_')}", 0) + 1
     for entry in products:
         out[f"action_{entry.action}"] = out.get(f"action_{entry.action}", 0) + 1
-        result = f"result_{entry.result.replace('-', '_')}"  # re-sent -> result_re_sent, like the page statuses
+        result = f"result_{result_of(entry, results).status.replace('-', '_')}"  # re-sent -> result_re_sent, like the page statuses
         out[result] = out.get(result, 0) + 1
     out["warnings"] = sum(len(record.warnings) for record in pages)
     return out
@@ -42,25 +42,40 @@ def _page_json(record: PageRecord) -> str:
                        "product_id": record.product_id, "warnings": list(record.warnings)}, ensure_ascii=False)
 
 
-def _product_json(entry: PlannedProduct) -> str:
-    head = json.dumps({"id": entry.id, "page": entry.page, "also_on": entry.also_on}, ensure_ascii=False)[:-1]
-    tail = json.dumps({"sources": entry.sources, "action": entry.action, "result": entry.result, "error": entry.error}, ensure_ascii=False)[1:]
+def _product_json(entry: PlannedProduct, result: Result) -> str:
+    head = json.dumps({"id": entry.id, "page": entry.page, "also_on": list(entry.also_on)}, ensure_ascii=False)[:-1]
+    tail = json.dumps({"sources": entry.sources, "action": entry.action, "result": result.status, "error": result.error},
+                      ensure_ascii=False)[1:]
     return f'{head}, "payload": {entry.payload_json or "null"}, {tail}'
 
 
-def write_report(path: Path, pages: list[PageRecord], products: list[PlannedProduct], **extra: Any) -> None:
+def write_report(
+    path: Path,
+    pages: list[PageRecord],
+    products: list[PlannedProduct],
+    results: Mapping[str, Result],
+    *,
+    environment: str | None = None,
+    dry_run: bool | None = None,
+    timings: Mapping[str, float] | None = None,
+    note: str | None = None,
+) -> None:
     """Write the report (paths relative to the site, with ``/``), one record at a time.
 
     Streaming keeps a large site's report from being held in memory twice (as objects and
-    as one big string); the file replaces its target atomically.
+    as one big string); the file replaces its target atomically. A build's report carries
+    its environment, dry-run flag and timings; an applied plan's, its note.
     """
+    head = {"environment": environment, "dry_run": dry_run, "timings": timings, "note": note}
+    encoders = (("pages", pages, _page_json), ("products", products, lambda entry: _product_json(entry, result_of(entry, results))))
     with atomic_file(path, "w") as out:
         out.write('{"kind": "croissant-embed-report", "version": %d' % VERSION)
-        for key, value in extra.items():
-            out.write(f", {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
-        for name, items, encode in (("pages", pages, _page_json), ("products", products, _product_json)):
+        for key, value in head.items():
+            if value is not None:
+                out.write(f", {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+        for name, items, encode in encoders:
             out.write(f',\n "{name}": [')
             for index, item in enumerate(items):
                 out.write(("," if index else "") + "\n  " + encode(item))
             out.write("\n ]")
-        out.write(',\n "totals": ' + json.dumps(totals(pages, products)) + "\n}\n")
+        out.write(',\n "totals": ' + json.dumps(totals(pages, products, results)) + "\n}\n")

@@ -18,6 +18,8 @@ from typing import Any, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from .api.types import ENVIRONMENTS
+from .ci import CIContext, detect
+from .contract import FIELDS, PAYLOAD_KEYS, PayloadShape
 from .currencies import is_currency
 from .errors import ConfigError
 from .extract import POSITIONS, ExtractOptions
@@ -30,11 +32,6 @@ except ImportError:  # pragma: no cover - Python 3.10
 CONFIG_NAME = "croissant.toml"
 STATE_DIR_NAME = ".croissant"
 DEFAULT_LOCAL_URL = "http://127.0.0.1:8765/v0"
-CONTRACT_FIELDS = {
-    "name": "name", "price": "retailPrice", "currency": "retailCurrency", "url": "url", "image": "imageUrl",
-    "brand": "brand", "sku": "sku", "gtin": "gtin", "category": "category", "available": "available",
-}
-"""Our canonical field -> the payload key of the adopted contract (renameable)."""
 
 
 class Secret:
@@ -85,8 +82,7 @@ class Settings:
     quantity_selector: str | None = None
     checkout_selector: str | None = None
     capture: tuple[tuple[str, str], ...] = ()
-    field_names: tuple[tuple[str, str], ...] = tuple(CONTRACT_FIELDS.items())
-    extra_fields: tuple[tuple[str, Any], ...] = ()
+    payload: PayloadShape = PayloadShape()
     templates_dir: Path | None = None
     concurrency: int = 16
     timeout: float = 10.0
@@ -98,6 +94,8 @@ class Settings:
     checkout_app: Path | None = None
     notices: tuple[str, ...] = ()
     """Warnings about settings that are valid but risky, for the CLI to print."""
+    ci: CIContext = CIContext(None)
+    """The CI provider running the build, read from the environment with everything else."""
 
     @property
     def state_dir(self) -> Path:
@@ -124,7 +122,9 @@ class Settings:
     def target_label(self) -> str:
         """Where products go, for people: the URL, or the embedded sandbox's database."""
         if self.uses_embedded_sandbox:
-            return f"embedded sandbox ({self.state_dir / 'sandbox.sqlite3'})"
+            from .sandbox.embedded import database_path  # the sandbox is only imported when it is used
+
+            return f"embedded sandbox ({database_path(self.state_dir)})"
         return self.api_base_url
 
     @property
@@ -152,18 +152,23 @@ _FILE_KEYS = {
     "templates_dir", "concurrency", "timeout", "retries", "max_invalid", "max_drop", "workers", "cart_namespace",
     "checkout_app",
 }
-_ENV = {
-    "CROISSANT_ENVIRONMENT": "environment", "CROISSANT_API_URL": "api_url", "CROISSANT_LOCAL_URL": "local_url",
-    "CROISSANT_MERCHANT_ID": "merchant_id", "CROISSANT_BASE_URL": "base_url",
-    "CROISSANT_DEFAULT_CURRENCY": "default_currency", "CROISSANT_SITE_DIR": "site_dir",
-    "CROISSANT_CONCURRENCY": "concurrency", "CROISSANT_TIMEOUT": "timeout", "CROISSANT_RETRIES": "retries",
-    "CROISSANT_MAX_INVALID": "max_invalid", "CROISSANT_WORKERS": "workers",
-    "CROISSANT_CART_NAMESPACE": "cart_namespace",
-}
+_TABLE_KEYS = {"placement": ("selector", "position"), "payload": ("fields", "extra")}
+_LIST_KEYS = ("include", "exclude")
+ENV_PREFIX = "CROISSANT_"
+
+
+def variable_of(key: str) -> str:
+    """The environment variable of a setting: ``placement.selector`` -> ``CROISSANT_PLACEMENT_SELECTOR``."""
+    return ENV_PREFIX + key.replace(".", "_").upper()
+
+
+def setting_variables() -> dict[str, str]:
+    """Every setting's environment variable (tables by their keys; capture as a whole)."""
+    keys = [key for key in sorted(_FILE_KEYS) if key not in _TABLE_KEYS]
+    keys += [f"{table}.{key}" for table, known in _TABLE_KEYS.items() for key in known]
+    return {variable_of(key): key for key in sorted(keys)}
 _SECRET_KEYS = {"client_id", "client_secret", "clientid", "clientsecret", "secret", "token", "access_token"}
 _SECRET_WORDS = ("secret", "token", "password", "passwd", "api_key", "apikey")
-_TABLE_KEYS = {"placement": ("selector", "position"), "payload": ("fields", "extra")}
-_CAPTURE_FIELDS = ("id", "name", "price", "currency", "url", "image", "brand", "sku", "gtin", "category", "available")
 _MAX_TIMEOUT = 300.0
 
 
@@ -250,7 +255,8 @@ def load_settings(
     problems: list[str] = []
     values: dict[str, Any] = {}
 
-    problems += _secret_problems(table, where, env)
+    variables = _environment_table(env, problems)
+    problems += _secret_problems(table, where, env) + _secret_problems(variables, "environment", env)
     for key, value in table.items():
         if key.lower() in _SECRET_KEYS:
             continue  # reported above
@@ -258,10 +264,9 @@ def load_settings(
             problems.append(_unknown(where, key, _FILE_KEYS))
         else:
             values[key] = value
+    for key, value in variables.items():  # the environment overrides the file, key by key within tables
+        values[key] = {**values[key], **value} if isinstance(value, dict) and isinstance(values.get(key), dict) else value
     _flatten_tables(values, problems, where)
-    for variable, key in _ENV.items():
-        if env.get(variable):
-            values[key] = env[variable]
     for key, value in (overrides or {}).items():
         if value is not None:
             values[key] = value
@@ -269,11 +274,56 @@ def load_settings(
         values["client_id"] = env["CROISSANT_CLIENT_ID"]
     if env.get("CROISSANT_CLIENT_SECRET"):
         values["client_secret"] = Secret(env["CROISSANT_CLIENT_SECRET"])
+    values["ci"] = detect(env)
 
     settings = _build(root, values, problems)
     if problems:
         raise ConfigError(problems)
     return settings
+
+
+def _environment_table(env: Mapping[str, str], problems: list[str]) -> dict[str, Any]:
+    """The settings the ``CROISSANT_*`` variables give, shaped like the file's table.
+
+    Lists (include, exclude) are a TOML array or comma-separated; capture and the payload's
+    fields and extra are TOML inline tables, e.g. ``CROISSANT_CAPTURE='{ price = ".price" }'``.
+    """
+    table: dict[str, Any] = {}
+    for variable, key in setting_variables().items():
+        raw = env.get(variable, "").strip()
+        if not raw:
+            continue
+        name, _, inner = key.partition(".")
+        if key in _LIST_KEYS:
+            value: Any = _toml_value(variable, raw, problems) if raw.startswith("[") else [p.strip() for p in raw.split(",") if p.strip()]
+        elif key == "capture" or key in ("payload.fields", "payload.extra"):
+            value = _toml_value(variable, raw, problems)
+        else:
+            value = raw
+        if inner:
+            table.setdefault(name, {})[inner] = value
+        else:
+            table[key] = value
+    return table
+
+
+def _toml_value(variable: str, raw: str, problems: list[str]) -> Any:
+    """A TOML value (array or inline table) given in an environment variable."""
+    try:
+        return tomllib.loads(f"value = {raw}")["value"]
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(f"{variable}: cannot be read as a TOML value ({exc}); e.g. '{{ price = \".price\" }}' or '[\"a\", \"b\"]'")
+        return None
+
+
+def environment_secret(variable: str = "CROISSANT_CLIENT_SECRET") -> str | None:
+    """A secret from the environment, for the few places that need it outside the settings."""
+    return os.environ.get(variable) or None
+
+
+def debug_requested() -> bool:
+    """Whether ``CROISSANT_DEBUG`` asks for tracebacks of internal errors."""
+    return bool(os.environ.get("CROISSANT_DEBUG"))
 
 
 def _flatten_tables(values: dict[str, Any], problems: list[str], where: str) -> None:
@@ -293,7 +343,7 @@ def _flatten_tables(values: dict[str, Any], problems: list[str], where: str) -> 
         if not isinstance(capture, dict) or not all(isinstance(v, str) for v in capture.values()):
             problems.append(f'{where}: capture must map fields to selectors, e.g. price = ".price"')
         else:
-            problems += [_unknown(f"{where}: [capture]", key, _CAPTURE_FIELDS) for key in capture if key not in _CAPTURE_FIELDS]
+            problems += [_unknown(f"{where}: [capture]", key, FIELDS) for key in capture if key not in FIELDS]
             values["capture"] = tuple(sorted(capture.items()))
     payload = values.pop("payload", None)
     if payload is not None:
@@ -304,13 +354,13 @@ def _flatten_tables(values: dict[str, Any], problems: list[str], where: str) -> 
         if not isinstance(renames, dict):
             problems.append(f"{where}: payload.fields must be a table such as {{ price = \"amount\" }}")
             renames = {}
-        problems += [_unknown(f"{where}: [payload.fields]", key, CONTRACT_FIELDS) for key in renames if key not in CONTRACT_FIELDS]
-        values["field_names"] = tuple({**CONTRACT_FIELDS, **{k: str(v) for k, v in renames.items() if k in CONTRACT_FIELDS}}.items())
+        problems += [_unknown(f"{where}: [payload.fields]", key, PAYLOAD_KEYS) for key in renames if key not in PAYLOAD_KEYS]
+        keys = tuple({**PAYLOAD_KEYS, **{k: str(v) for k, v in renames.items() if k in PAYLOAD_KEYS}}.items())
         extra = payload.get("extra", {})
         if not isinstance(extra, dict):
             problems.append(f"{where}: payload.extra must be a table of constant fields")
-        else:
-            values["extra_fields"] = tuple(sorted(extra.items()))
+            extra = {}
+        values["payload"] = PayloadShape(keys, tuple(sorted(extra.items())))
 
 
 def _build(root: Path, values: dict[str, Any], problems: list[str]) -> Settings:
@@ -371,6 +421,11 @@ def _build(root: Path, values: dict[str, Any], problems: list[str]) -> Settings:
             problems.append(f"credentials: environment {environment!r} needs CROISSANT_CLIENT_ID and CROISSANT_CLIENT_SECRET in the environment")
         if not clean.get("merchant_id") or clean.get("merchant_id") == "local-merchant":
             problems.append(f"merchant_id: environment {environment!r} needs your Croissant merchant id (merchant_id or CROISSANT_MERCHANT_ID)")
+    elif clean.get("api_url") and (not clean.get("client_id") or not clean.get("client_secret")):
+        problems.append("credentials: a custom api_url (or CROISSANT_API_URL) needs CROISSANT_CLIENT_ID and CROISSANT_CLIENT_SECRET "
+                        "in the environment")
+    if clean.get("site_dir"):
+        problems += _site_problems(Path(clean["site_dir"]), root / STATE_DIR_NAME)
     if clean.get("checkout_app") and not Path(clean["checkout_app"]).is_file():
         problems.append(f"checkout_app: {clean['checkout_app']} is not a file (a module with make_app(catalogue, create_cart))")
     if clean.get("templates_dir") and not Path(clean["templates_dir"]).is_dir():
@@ -380,6 +435,15 @@ def _build(root: Path, values: dict[str, Any], problems: list[str]) -> Settings:
     except TypeError as exc:  # pragma: no cover - a value of the wrong shape slipped through
         problems.append(str(exc))
         return Settings(root=root)
+
+
+def _site_problems(site: Path, state_dir: Path) -> list[str]:
+    """The site folder exists and does not hold the state folder (which must never be deployed)."""
+    if not site.is_dir():
+        return [f"site_dir: {site} is not a folder"]
+    if site.resolve() == state_dir.resolve() or site.resolve() in state_dir.resolve().parents:
+        return [f"site_dir: {site} contains the state folder {state_dir.resolve()}; keep croissant.toml outside the site"]
+    return []
 
 
 def _url_problems(key: str, url: str) -> list[str]:

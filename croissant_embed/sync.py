@@ -1,14 +1,18 @@
-"""Apply stage: PUT the planned products, recording each confirmation as it arrives."""
+"""Sync stage: PUT the planned products, recording each confirmation as it arrives.
+
+Both a build's sync and an applied plan end here. What became of each product comes back as
+:class:`~.plan.Result` values by id; progress goes to an optional callback, so whatever
+shows it to people (a terminal bar, CI lines) lives with the command line.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import sys
-import time
-from typing import TYPE_CHECKING, Awaitable, Callable, TextIO, TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Awaitable, Callable, TypeVar
 
 from .errors import ApiError, AuthError, CircuitOpen
-from .plan import PlannedProduct
+from .plan import PlannedProduct, Result, Results, all_sent
 from .state import SyncState
 
 if TYPE_CHECKING:
@@ -16,39 +20,36 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 T = TypeVar("T")
+OnProgress = Callable[[int, int, int], None]
+"""Called after each product sent: (done, failed, total)."""
 
 
-class Progress:
-    """A bar on a terminal; a plain line every tenth (or every 10 s) elsewhere, as in CI."""
+class _Counter:
+    """Counts finished sends and reports them to the progress callback."""
 
-    def __init__(self, total: int, *, stream: TextIO | None = None, enabled: bool = True) -> None:
-        self.total = total
-        self.stream = stream or sys.stderr
-        self.enabled = enabled and total > 0
-        self.tty = self.enabled and self.stream.isatty()
-        self.done = self.failed = 0
-        self._last_line = time.monotonic()
-        self._last_step = -1
+    def __init__(self, total: int, on_progress: OnProgress | None) -> None:
+        self.total, self.done, self.failed = total, 0, 0
+        self._report = on_progress
 
     def tick(self, ok: bool) -> None:
         """One product finished."""
         self.done += 1
         self.failed += 0 if ok else 1
-        if not self.enabled:
-            return
-        if self.tty:
-            filled = int(30 * self.done / self.total)
-            self.stream.write(f"\rsyncing [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} failed={self.failed}")
-            if self.done == self.total:
-                self.stream.write("\n")
-            self.stream.flush()
-            return
-        step = 10 * self.done // self.total
-        periodic = self.total >= 100 and (step != self._last_step or time.monotonic() - self._last_line > 10)
-        if periodic or self.done == self.total:
-            self._last_step, self._last_line = step, time.monotonic()
-            self.stream.write(f"sync: {self.done}/{self.total} products done, {self.failed} failed\n")
-            self.stream.flush()
+        if self._report is not None:
+            self._report(self.done, self.failed, self.total)
+
+
+@dataclass
+class SyncRun:
+    """What a sync made of each product, and the error that stopped it early (if one did)."""
+
+    results: Results = field(default_factory=dict)
+    stopped: ApiError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether every product was sent (or verified) without failure."""
+        return self.stopped is None and all_sent(self.results)
 
 
 def run_sync(
@@ -58,52 +59,55 @@ def run_sync(
     sync_id: str,
     *,
     finish_on_failure: bool,
-    progress: bool,
+    on_progress: OnProgress | None = None,
     messages: list[str],
     verify: bool = False,
-) -> bool:
-    """Send what ``entries`` plan, as one generation of the state; True when nothing failed.
+) -> SyncRun:
+    """Send what ``entries`` plan, as one generation of the state.
 
     A build's sync finishes its generation even when products failed (they are simply not
     confirmed, and the next build sends them): ``finish_on_failure``. A plan's finishes only
     when nothing failed, so applying the same plan again resumes with the remainder.
     With ``verify``, every product the state holds as unchanged is first compared with the
-    server's copy, and sent again where they differ (see :mod:`.verify`).
+    server's copy, and sent again where they differ (see :mod:`.verify`). Refused
+    credentials or a circuit that opened stop the sync: the products not reached are
+    ``failed`` with that reason, and ``stopped`` holds the error.
     """
-    from .connection import async_client
+    from .clients import async_client
     from .verify import check_confirmed  # here: verify builds on this module's drain
 
+    run = SyncRun()
     rechecked = [entry for entry in entries if entry.action == "unchanged"] if verify else []
 
     async def go() -> None:
         """Open the client for this sync, check what is asked, and push every entry."""
         async with async_client(settings) as client:
-            resent = await check_confirmed(rechecked, client) if rechecked else []
-            await push(entries, client, state, Progress(sum(1 for e in entries if e.to_send), enabled=progress))
+            resent = await check_confirmed(rechecked, client, run.results) if rechecked else []
+            queue = [entry for entry in entries if entry.to_send] + resent
+            await push(queue, client, state, run.results, _Counter(len(queue), on_progress))
             for entry in resent:
-                entry.result = "re-sent" if entry.result == "synced" else entry.result
+                if run.results[entry.id].status == "synced":
+                    run.results[entry.id] = Result("re-sent")
 
     state.begin(sync_id)
     try:
         if rechecked or any(entry.to_send for entry in entries):
             asyncio.run(go())
     except (CircuitOpen, AuthError) as exc:
+        run.stopped = exc
         messages.append(f"sync stopped: {exc}")
-        for entry in entries:  # stopped before their turn came
-            if entry.to_send and entry.result == "skipped":
-                entry.result, entry.error = "failed", f"not sent: {exc}"
-        if isinstance(exc, AuthError):  # the caller reports it as refused credentials, state saved first
-            state.save()
-            raise
+        for entry in entries + rechecked:  # stopped before their turn came
+            if entry.to_send and entry.id not in run.results:
+                run.results[entry.id] = Result("failed", f"not sent: {exc}")
     if rechecked:
-        results = [entry.result for entry in rechecked]
-        messages.append(f"verify: {len(rechecked)} checked against Croissant: {results.count('verified')} verified, "
-                        f"{results.count('re-sent')} re-sent, {results.count('failed')} failed")
-    ok = not any(entry.result == "failed" for entry in entries)
-    if ok or finish_on_failure:
-        state.finish(sync_id)
+        statuses = [run.results[entry.id].status if entry.id in run.results else "failed" for entry in rechecked]
+        messages.append(f"verify: {len(rechecked)} checked against Croissant: {statuses.count('verified')} verified, "
+                        f"{statuses.count('re-sent')} re-sent, {statuses.count('failed')} failed")
+    if all_sent(run.results) or finish_on_failure:
+        if not isinstance(run.stopped, AuthError):
+            state.finish(sync_id)
     state.save()
-    return ok
+    return run
 
 
 async def drain(
@@ -148,14 +152,15 @@ async def drain(
 
 
 async def push(
-    entries: list[PlannedProduct],
+    queue: list[PlannedProduct],
     client: AsyncCroissantClient,
     state: SyncState,
-    progress: Progress,
+    results: Results,
+    counter: _Counter,
     *,
     max_consecutive_failures: int | None = None,
 ) -> None:
-    """Send every entry that is to be sent; marks each ``synced`` or ``failed``.
+    """Send every entry of ``queue``; records each ``synced`` or ``failed`` in ``results``.
 
     Each send is journalled as started before its request leaves, and as confirmed when the
     server answers. Products whose earlier send was never confirmed go last: that send may
@@ -163,24 +168,24 @@ async def push(
     sync stops (see :func:`drain`), the entries not sent are marked failed with the reason.
     """
     late = set(state.unconfirmed)
-    queue = sorted((entry for entry in entries if entry.to_send), key=lambda entry: entry.id in late)
-    queue.reverse()
+    pending = sorted(queue, key=lambda entry: entry.id in late)
+    pending.reverse()
 
     async def send(entry: PlannedProduct) -> None:
         """PUT one product, journalled before and after."""
         state.start(entry.id, entry.hash or "")
-        await client.put_product(entry.id, entry.payload or {})
+        await client.put_product(entry.id, entry.payload_json or "{}")
         state.record(entry.id, entry.hash or "")
-        entry.result = "synced"
-        progress.tick(True)
+        results[entry.id] = Result("synced")
+        counter.tick(True)
 
     def failed(entry: PlannedProduct, exc: ApiError) -> None:
-        entry.result, entry.error = "failed", str(exc)
-        progress.tick(False)
+        results[entry.id] = Result("failed", str(exc))
+        counter.tick(False)
 
     try:
-        await drain(queue, send, failed, concurrency=client.max_concurrency, max_consecutive_failures=max_consecutive_failures)
+        await drain(pending, send, failed, concurrency=client.max_concurrency, max_consecutive_failures=max_consecutive_failures)
     except ApiError as stop:
-        for entry in queue:
-            entry.result, entry.error = "failed", f"not sent: {stop}"
+        for entry in pending:
+            results[entry.id] = Result("failed", f"not sent: {stop}")
         raise

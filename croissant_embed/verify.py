@@ -8,10 +8,12 @@ sends it again when the server's copy differs from the payload or is missing.
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Mapping
 
 from .errors import ApiError, NotFoundError
-from .plan import PlannedProduct
+from .plan import PlannedProduct, Result, Results
 from .sync import drain
 
 if TYPE_CHECKING:
@@ -26,13 +28,13 @@ def holds(payload: Mapping[str, Any], held: Any) -> bool:
     return isinstance(held, dict) and all(key in held and held[key] == value for key, value in payload.items())
 
 
-async def check_confirmed(entries: list[PlannedProduct], client: AsyncCroissantClient) -> list[PlannedProduct]:
-    """Compare each entry with the server's copy; returns those now queued to be sent again.
+async def check_confirmed(entries: list[PlannedProduct], client: AsyncCroissantClient, results: Results) -> list[PlannedProduct]:
+    """Compare each entry with the server's copy; returns those to send again, as updates.
 
-    An entry that matches is marked ``verified``; one that differs (or that the server lacks)
-    becomes an ``update``, for the push that follows. A product that cannot be read is marked
-    ``failed``; when the run stops (refused credentials, or the API failing again and again),
-    the entries not checked are marked failed too and the error is raised.
+    An entry that matches is ``verified`` in ``results``; one that differs (or that the
+    server lacks) comes back as an ``update``, for the push that follows. A product that
+    cannot be read is ``failed``; when the run stops (refused credentials, or the API failing
+    again and again), the entries not checked are failed too and the error is raised.
     """
     resend: list[PlannedProduct] = []
 
@@ -42,20 +44,19 @@ async def check_confirmed(entries: list[PlannedProduct], client: AsyncCroissantC
             held = await client.get_product(entry.id)
         except NotFoundError:
             held = None
-        if holds(entry.payload or {}, held):
-            entry.result = "verified"
+        if holds(json.loads(entry.payload_json or "{}"), held):
+            results[entry.id] = Result("verified")
         else:
-            entry.action = "update"
-            resend.append(entry)
+            resend.append(replace(entry, action="update"))
 
     def failed(entry: PlannedProduct, exc: ApiError) -> None:
-        entry.result, entry.error = "failed", f"could not verify: {exc}"
+        results[entry.id] = Result("failed", f"could not verify: {exc}")
 
     queue = list(reversed(entries))
     try:
         await drain(queue, check, failed, concurrency=client.max_concurrency)
     except ApiError as stop:
         for entry in queue:
-            entry.result, entry.error = "failed", f"not verified: {stop}"
+            results[entry.id] = Result("failed", f"not verified: {stop}")
         raise
     return resend

@@ -42,7 +42,7 @@ def config(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def preview(config):
-    with Preview(load_settings(config=config), None, port=0) as running:
+    with Preview(load_settings(config=config), port=0) as running:
         yield running
 
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from croissant_embed.cli import main
 from croissant_embed.sandbox import BackgroundServer, FaultConfig, SandboxApp, SandboxStore
-from croissant_embed.sync import Progress
+from croissant_embed.cli.progress import ProgressBar
 
 from .conftest import CREDENTIALS, SECRET
 from .sites import copy_sample
@@ -97,17 +97,17 @@ class _Terminal(io.StringIO):
 
 def test_progress_is_a_bar_on_a_terminal_and_periodic_lines_in_ci():
     plain = io.StringIO()
-    progress = Progress(1000, stream=plain)
+    progress = ProgressBar(stream=plain)
     for index in range(1000):
-        progress.tick(index % 100 != 0)
+        progress(index + 1, (index + 100) // 100, 1000)
     lines = plain.getvalue().splitlines()
     assert lines[-1] == "sync: 1000/1000 products done, 10 failed"
     assert 10 <= len(lines) <= 12 and "\r" not in plain.getvalue()
     terminal = _Terminal()
-    bar = Progress(50, stream=terminal)
-    for _ in range(50):
-        bar.tick(True)
+    bar = ProgressBar(stream=terminal)
+    for index in range(50):
+        bar(index + 1, 0, 50)
     assert terminal.getvalue().count("\r") == 50 and "[##############################] 50/50 failed=0" in terminal.getvalue()
     quiet = io.StringIO()
-    Progress(10, stream=quiet, enabled=False).tick(True)
+    ProgressBar(stream=quiet, enabled=False)(1, 0, 10)
     assert quiet.getvalue() == ""

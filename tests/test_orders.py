@@ -173,7 +173,7 @@ def test_a_preview_that_cannot_build_releases_its_port(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(ConfigError, match="no product pages") as caught:
-        Preview(load_settings(cwd=tmp_path, env={}), site, port=port)
+        Preview(load_settings(cwd=tmp_path, env={}, overrides={"site_dir": site}), port=port)
     with socket.socket() as again:  # the traceback still holds the half-built preview
         again.bind(("127.0.0.1", port))  # yet it closed its socket
     assert caught.value.problems
@@ -186,5 +186,5 @@ def test_a_preview_syncs_its_sandbox_even_inside_a_pull_request_build(tmp_path, 
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
     config = copy_sample(tmp_path)
-    with Preview(load_settings(config=config, env={}), None, port=0) as preview:
+    with Preview(load_settings(config=config, env={}), port=0) as preview:
         assert len(list(preview.store.products())) == 12

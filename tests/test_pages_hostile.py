@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 
 from croissant_embed.cache import page_key
 from croissant_embed.extract import ExtractOptions, Html, analyse
-from croissant_embed.pages import refuse_unsafe_offsets
+from croissant_embed.process import refuse_unsafe_offsets
 from croissant_embed.rewrite import strip_insertions
 from croissant_embed.sandbox import SandboxStore
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from croissant_embed.plan import payload_hash
+from croissant_embed.contract import payload_hash
 from croissant_embed.sandbox import BackgroundServer, FaultConfig, SandboxApp, SandboxStore
 from croissant_embed.sandbox.faults import FaultInjector
 from croissant_embed.state import SyncState

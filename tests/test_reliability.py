@@ -16,7 +16,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from croissant_embed.cli import main
-from croissant_embed.plan import payload_hash
+from croissant_embed.contract import payload_hash
 from croissant_embed.rewrite import OPEN
 from croissant_embed.sandbox import BackgroundServer, FaultConfig, SandboxApp, SandboxStore
 from croissant_embed.sandbox.faults import FaultInjector

@@ -90,7 +90,7 @@ def preview(tmp_path_factory):
     from croissant_embed.settings import load_settings
 
     config = copy_sample(tmp_path_factory.mktemp("preview"))
-    with Preview(load_settings(config=config, env={}), None, port=0) as running:
+    with Preview(load_settings(config=config, env={}), port=0) as running:
         yield running
 
 
@@ -321,7 +321,7 @@ def test_a_full_sandbox_database_answers_507_and_the_build_reports_it(tmp_path):
 
 def test_a_full_embedded_sandbox_fails_the_products_not_the_build(tmp_path, monkeypatch):
     config = copy_sample(tmp_path)
-    monkeypatch.setattr("croissant_embed.connection.SandboxStore", full_store)  # the build's in-process sandbox
+    monkeypatch.setattr("croissant_embed.sandbox.embedded.SandboxStore", full_store)  # the build's in-process sandbox
     report = tmp_path / "report.json"
     result = CliRunner().invoke(main, ["build", "--config", str(config), "--report", str(report)], env={"CROISSANT_RETRIES": "1"})
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output

@@ -54,9 +54,9 @@ class _Endpoints:
     def _perform(self, operation: Operation) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def put_product(self, product_id: str, payload: ProductPayload) -> Any:
-        """Create or update a product (``PUT /products/{id}``)."""
-        return self._perform(Operation(Call("PUT", f"/products/{path_segment(product_id, what='product id')}", payload)))
+    def put_product(self, product_id: str, payload: ProductPayload | str) -> Any:
+        """Create or update a product (``PUT /products/{id}``); ``payload`` may be its JSON text."""
+        return self._perform(Operation(Call.with_json("PUT", f"/products/{path_segment(product_id, what='product id')}", payload)))
 
     def get_product(self, product_id: str) -> Any:
         """The product as Croissant holds it (``GET /products/{id}``)."""
@@ -65,7 +65,7 @@ class _Endpoints:
     def create_cart(self, cart: CartPayload) -> Any:
         """Report a paid order (``POST /carts``); never creates the same cart twice."""
         cart_path = f"/carts/{path_segment(cart.get('id', ''), what='cart id')}"
-        return self._perform(Operation(Call("POST", "/carts", cart), verify=Call("GET", cart_path)))
+        return self._perform(Operation(Call.with_json("POST", "/carts", cart), verify=Call("GET", cart_path)))
 
     def get_cart(self, cart_id: str) -> Any:
         """The cart with its buyback values (``GET /carts/{id}``)."""
@@ -157,7 +157,7 @@ class CroissantClient(_Endpoints):
         deadline = Deadline.start(self._timeout)
         with deadline.applies():  # the sockets and the answer's reader stop waiting there
             try:
-                return self._http.request(call.method, call.path, json=call.json)
+                return self._http.request(call.method, call.path, content=call.body, headers=call.headers)
             except httpx.TransportError as exc:
                 return self._failed(exc, call, deadline)
             except ApiError as exc:  # raised by the auth flow, or while reading the answer
@@ -228,7 +228,7 @@ class AsyncCroissantClient(_Endpoints):
     async def _send(self, call: Call) -> httpx.Response | ApiError:
         deadline = Deadline.start(self._timeout)
         try:  # the attempt is cancelled when its time is up, wherever it is waiting
-            return await asyncio.wait_for(self._http.request(call.method, call.path, json=call.json), deadline.seconds)
+            return await asyncio.wait_for(self._http.request(call.method, call.path, content=call.body, headers=call.headers), deadline.seconds)
         except asyncio.TimeoutError:
             return deadline.error(call.info)
         except httpx.TransportError as exc:

@@ -8,6 +8,7 @@ those steps, so backoff, ``Retry-After`` and the create-cart check live here onc
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from dataclasses import dataclass
@@ -53,7 +54,19 @@ class Call:
 
     method: str
     path: str
-    json: Any = None
+    body: bytes | None = None
+    """The request's JSON body, encoded once (a payload's canonical JSON is sent as it is)."""
+
+    @classmethod
+    def with_json(cls, method: str, path: str, document: Any) -> Call:
+        """A call whose body is ``document``: a JSON text as it is, anything else encoded."""
+        text = document if isinstance(document, str) else json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        return cls(method, path, text.encode("utf-8"))
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers the body needs."""
+        return {"Content-Type": "application/json"} if self.body is not None else {}
 
     @property
     def info(self) -> RequestInfo:

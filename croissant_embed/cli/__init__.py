@@ -14,7 +14,6 @@ Exit codes:
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from typing import Any
@@ -22,10 +21,13 @@ from typing import Any
 import click
 
 from .. import __version__
+from ..build import Outcome
+from ..settings import debug_requested, environment_secret
 from ..errors import ApiError, AuthError, ConfigError, CroissantError, DataError, PlanError, SiteError
 
 EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE, EXIT_DATA, EXIT_FILES = 0, 1, 2, 3, 4
 EXIT_INTERNAL, EXIT_INTERRUPTED = 70, 130
+EXIT_FOR_OUTCOME = {Outcome.OK: EXIT_OK, Outcome.SYNC_FAILED: EXIT_SYNC_FAILED, Outcome.REFUSED: EXIT_DATA}
 
 
 class _Group(click.Group):
@@ -49,7 +51,7 @@ class _Group(click.Group):
             click.echo("interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except Exception as exc:  # a bug: one clear line instead of a traceback
-            if os.environ.get("CROISSANT_DEBUG"):
+            if debug_requested():
                 raise
             _fail(f"internal error ({type(exc).__name__}: {_masked(str(exc))[:300]}). This is a bug in croissant-embed: "
                   "run again with CROISSANT_DEBUG=1 for the details and report them.", EXIT_INTERNAL)
@@ -67,7 +69,7 @@ def serve_until_interrupted() -> None:
 
 def _masked(text: str) -> str:
     """``text`` without the client secret (an unexpected error may quote anything)."""
-    secret = os.environ.get("CROISSANT_CLIENT_SECRET")
+    secret = environment_secret()
     return text.replace(secret, "***") if secret else text
 
 

@@ -9,14 +9,20 @@ from typing import Any
 import click
 
 from ..build import BuildOptions, BuildResult, run_build
+from ..plan import result_of
 from ..settings import Settings, load_settings
-from . import main
+from . import EXIT_FOR_OUTCOME, EXIT_OK, EXIT_SYNC_FAILED, main
+from .progress import ProgressBar
 
 _MAX_WARNINGS_SHOWN = 20
 
 
 def settings_from(config: Path | None, **flags: Any) -> Settings:
-    """Settings from the config file, the environment, then the given flags (warnings printed)."""
+    """Settings from the config file, the environment, then the given flags (warnings printed).
+
+    Paths given as flags are relative to the current folder (those in a file, to the file's).
+    """
+    flags = {key: Path(value).resolve() if isinstance(value, Path) else value for key, value in flags.items()}
     settings = load_settings(config=config, overrides=flags)
     for notice in settings.notices:
         click.echo(f"warning: {notice}", err=True)
@@ -59,20 +65,20 @@ def build_command(
     """Inject On-Site Messaging into SITE_DIR's product pages and sync their products.
 
     Exit codes: 0 all good, 1 some products failed to sync, 2 usage or configuration
-    error, 3 invalid products over max_invalid.
+    error, 3 invalid products over max_invalid (and the other guards), 4 files.
     """
-    settings = settings_from(config, **flags)
+    settings = settings_from(config, site_dir=site_dir, **flags)
     options = BuildOptions(
-        site_dir=site_dir, out_dir=out_dir, dry_run=dry_run, full=full, report_path=report_path,
+        out_dir=out_dir, dry_run=dry_run, full=full, report_path=report_path,
         plan_path=plan_path, sync_mode=sync_mode, prune_report=prune_report, allow_drop=allow_drop,
-        feed=feed, progress=not quiet, verify=verify,
+        feed=feed, verify=verify,
     )
-    result = run_build(settings, options)
+    result = run_build(settings, options, on_progress=ProgressBar(enabled=not quiet))
     if not quiet:
         _print_summary(result, settings, options)
     for message in result.messages:
         click.echo(message, err=True)
-    sys.exit(result.exit_code)
+    sys.exit(EXIT_FOR_OUTCOME[result.outcome])
 
 
 def _print_summary(result: BuildResult, settings: Settings, options: BuildOptions) -> None:
@@ -95,16 +101,17 @@ def _print_summary(result: BuildResult, settings: Settings, options: BuildOption
         f"products: {summary['create']} to create, {summary['update']} to update, "
         f"{summary['unchanged']} unchanged, {summary['invalid']} invalid  [{settings.environment}: {settings.target_label}]"
     )
-    if options.dry_run or options.plan_path is not None or any(m.startswith("not syncing") for m in result.messages):
-        click.echo("dry run: nothing was sent and no page was written" if options.dry_run else "nothing was sent (see the plan)")
+    if result.plan_path is not None:
+        click.echo("dry run: nothing was sent and no page was written" if options.dry_run
+                   else f"nothing was sent (see the plan: {result.plan_path})")
         for entry in [e for e in result.products if e.to_send][:20]:
             click.echo(f"  would {entry.action} {entry.id!r} ({entry.page})")
         return
-    synced = sum(1 for e in result.products if e.result == "synced")
-    failed = [e for e in result.products if e.result == "failed"]
-    click.echo(f"sync: {synced} synced, {len(failed)} failed")
-    for entry in failed:
-        click.echo(f"failed: product {entry.id!r} ({entry.page}): {entry.error}", err=True)
+    outcomes = [(entry, result_of(entry, result.results)) for entry in result.products]
+    failed = [(entry, outcome) for entry, outcome in outcomes if outcome.status == "failed"]
+    click.echo(f"sync: {sum(1 for _, outcome in outcomes if outcome.status == 'synced')} synced, {len(failed)} failed")
+    for entry, outcome in failed:
+        click.echo(f"failed: product {entry.id!r} ({entry.page}): {outcome.error}", err=True)
 
 
 @main.command("apply")
@@ -120,15 +127,16 @@ def apply_command(plan_file: Path, config: Path | None, report_path: Path | None
     """
     from ..apply import apply_plan
 
-    result = apply_plan(settings_from(config), plan_file, report_path=report_path, progress=not quiet)
+    result = apply_plan(settings_from(config), plan_file, report_path=report_path, on_progress=ProgressBar(enabled=not quiet))
     for message in result.messages:
         click.echo(message, err=True)
-    for entry in result.products:
-        if entry.result == "failed":
-            click.echo(f"failed: product {entry.id!r}: {entry.error}", err=True)
-    synced = sum(1 for e in result.products if e.result == "synced")
+    outcomes = [(entry, result_of(entry, result.results)) for entry in result.products]
+    for entry, outcome in outcomes:
+        if outcome.status == "failed":
+            click.echo(f"failed: product {entry.id!r}: {outcome.error}", err=True)
+    synced = sum(1 for _, outcome in outcomes if outcome.status == "synced")
     click.echo(f"plan {plan_file}: {result.note}; {synced} synced, {len(result.products) - synced} not sent")
-    sys.exit(0 if result.ok else 1)
+    sys.exit(EXIT_OK if result.ok else EXIT_SYNC_FAILED)
 
 
 @main.command("init")
@@ -136,7 +144,7 @@ def apply_command(plan_file: Path, config: Path | None, report_path: Path | None
 @click.option("--force", is_flag=True, help="Replace an existing croissant.toml.")
 def init_command(site_dir: Path | None, force: bool) -> None:
     """Write a commented croissant.toml here, from a look at the built site."""
-    from ..init import write_config
+    from ..survey import write_config
     from ..settings import load_settings
 
     target, found = write_config(Path.cwd(), site_dir, force=force)
@@ -160,7 +168,7 @@ def check_command(config: Path | None, offline: bool) -> None:
         click.echo(f"warning: site_dir {settings.site_dir} does not exist yet", err=True)
     if offline:
         return
-    from ..connection import sync_client
+    from ..clients import sync_client
 
     with sync_client(settings) as client:
         client.check_credentials()

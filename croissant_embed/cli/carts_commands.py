@@ -36,7 +36,7 @@ def create_command(order_file: Path, config: Path | None) -> None:
         raise DataError(f"not valid JSON ({exc})", location=f"order file {order_file}") from exc
     order = parse_order(raw, where=f"order file {order_file}")
     payload = cart_payload(order, namespace(settings))
-    from ..connection import sync_client
+    from ..clients import sync_client
 
     with sync_client(settings) as client:
         _echo_json(client.create_cart(payload))
@@ -48,7 +48,7 @@ def namespace(settings: Settings):
 
 
 def _by_id(action: str, cart_id: str, config: Path | None) -> None:
-    from ..connection import sync_client
+    from ..clients import sync_client
 
     settings = settings_from(config)
     with sync_client(settings) as client:

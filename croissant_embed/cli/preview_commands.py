@@ -28,8 +28,8 @@ def preview_command(site_dir: Path | None, config: Path | None, host: str, port:
     warning = exposure_warning(host)
     if warning:
         click.echo(warning, err=True)
-    settings = settings_from(config)
-    with Preview(settings, site_dir, host=host, port=port, out_dir=out_dir) as preview:
+    settings = settings_from(config, site_dir=site_dir)
+    with Preview(settings, host=host, port=port, out_dir=out_dir) as preview:
         pages = sum(1 for record in preview.result.pages if record.product_id)
         click.echo(f"built {pages} product pages into {preview.out_dir}")
         click.echo(f"checkout handler: {'/checkout' if preview.app.checkout else 'none (set checkout_app)'}")

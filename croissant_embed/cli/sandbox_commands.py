@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 
+from ..settings import STATE_DIR_NAME, environment_secret
 from . import main, serve_until_interrupted
 
-DEFAULT_DB = Path(".croissant") / "sandbox.sqlite3"
+
+
+def _default_db() -> str:
+    """The project's embedded sandbox database (the sandbox package is imported only when used)."""
+    from ..sandbox.embedded import database_path
+
+    return str(database_path(Path(STATE_DIR_NAME)))
 
 
 @main.group("sandbox")
@@ -21,7 +27,7 @@ def sandbox_group() -> None:
 @sandbox_group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback).")
 @click.option("--port", default=8765, show_default=True, type=int, help="Port (0 picks a free one).")
-@click.option("--db", "db_path", default=str(DEFAULT_DB), show_default=True, help="SQLite file, or :memory:.")
+@click.option("--db", "db_path", default=_default_db, help="SQLite file, or :memory: (default: the project's, in .croissant/).")
 @click.option("--client-id", envvar="CROISSANT_SANDBOX_CLIENT_ID", help="Client id to accept (default: random).")
 @click.option("--fail-rate", default=0.0, type=float, help="Fraction of API requests answered with a fault.")
 @click.option("--latency", default=0.0, type=float, help="Seconds added to every API request.")
@@ -47,7 +53,7 @@ def serve_command(
     generated = SandboxCredentials.generate()
     credentials = SandboxCredentials(
         client_id or generated.client_id,
-        os.environ.get("CROISSANT_SANDBOX_CLIENT_SECRET") or generated.client_secret,
+        environment_secret("CROISSANT_SANDBOX_CLIENT_SECRET") or generated.client_secret,
     )
     faults = FaultConfig.uniform(fail_rate, seed=seed, latency=latency, token_ttl=token_ttl)
     app = SandboxApp(SandboxStore(db_path), credentials=credentials, faults=faults)
@@ -61,7 +67,7 @@ def serve_command(
 
 
 @sandbox_group.command("inspect")
-@click.option("--db", "db_path", default=str(DEFAULT_DB), show_default=True, help="SQLite file of the sandbox.")
+@click.option("--db", "db_path", default=_default_db, help="SQLite file of the sandbox (default: the project's, in .croissant/).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def inspect_command(db_path: str, as_json: bool) -> None:
     """List the products and carts the sandbox holds."""

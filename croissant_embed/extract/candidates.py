@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-FIELDS = ("id", "name", "price", "currency", "url", "image", "brand", "sku", "gtin", "category", "available")
-"""Canonical product fields, in the order reports list them."""
+from ..contract import FIELDS
+
+__all__ = ["FIELDS", "Candidate", "SourceResult"]
 
 
 @dataclass

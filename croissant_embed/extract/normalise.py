@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import urljoin, urlsplit
 
+from ..contract import FIELDS
 from .prices import PriceError, normalise_currency, to_minor_units
 
 # control characters, and the unpaired surrogates a JSON "\ud800" escape can produce: neither
@@ -36,8 +37,7 @@ class Product:
 
     def fields(self) -> dict[str, Any]:
         """Canonical fields that have a value."""
-        names = ("id", "name", "price", "currency", "url", "image", "brand", "sku", "gtin", "category", "available")
-        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+        return {name: getattr(self, name) for name in FIELDS if getattr(self, name) is not None}
 
 
 def page_url(base_url: str | None, rel_path: str) -> str | None:

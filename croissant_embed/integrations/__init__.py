@@ -10,7 +10,8 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from ..build import BuildOptions, BuildResult, run_build
+from ..build import BuildOptions, BuildResult, Outcome, run_build
+from ..plan import result_of
 from ..errors import CroissantError
 from ..settings import load_settings
 
@@ -30,18 +31,18 @@ def run_after_generator(
     sync_mode: str = "auto",
 ) -> BuildResult:
     """Run the build step over a generator's output folder; BuildFailed unless it succeeded."""
-    settings = load_settings(config=config_file, cwd=root)
+    settings = load_settings(config=config_file, cwd=root, overrides={"site_dir": Path(site_dir).resolve()})
     if settings.base_url is None and site_url:
         settings = replace(settings, base_url=site_url if site_url.endswith("/") else site_url + "/")
-    result = run_build(settings, BuildOptions(site_dir=site_dir, sync_mode=sync_mode, progress=False))
+    result = run_build(settings, BuildOptions(sync_mode=sync_mode))
     injected = sum(1 for page in result.pages if page.status == "injected")
     summary = result.summary
     log.info("croissant-embed: %d pages injected; %d products to create, %d to update, %d unchanged",
              injected, summary["create"], summary["update"], summary["unchanged"])
     for message in result.messages:
         log.warning("croissant-embed: %s", message)
-    if result.exit_code != 0:
-        failed = [p for p in result.products if p.result == "failed"]
-        detail = "; ".join(result.messages) or "; ".join(f"{p.id}: {p.error}" for p in failed[:5])
-        raise BuildFailed(f"croissant-embed exited {result.exit_code}: {detail}")
+    if result.outcome is not Outcome.OK:
+        failed = [(p, result_of(p, result.results)) for p in result.products if result_of(p, result.results).status == "failed"]
+        detail = "; ".join(result.messages) or "; ".join(f"{p.id}: {outcome.error}" for p, outcome in failed[:5])
+        raise BuildFailed(f"croissant-embed: {result.outcome.value}: {detail}")
     return result

@@ -1,4 +1,4 @@
-"""Per-page stage: read -> strip earlier insertions -> extract (or cache) -> render -> splice -> write.
+"""Process stage, page by page: read -> strip earlier insertions -> extract (or cache) -> render -> splice -> write.
 
 Pages are independent, so large sites are processed by worker processes (one per core by
 default), each taking chunks of pages; results come back in site order. Each page is
@@ -19,12 +19,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, Sequence
 
-from .cache import CacheReader, from_entry, page_key, to_entry
+from .cache import CacheReader, CacheRow, from_entry, page_key, to_entry
 from .discover import Found
 from .errors import ConfigError, DiskFull, SiteError
 from .extract import Html, PageAnalysis, analyse
 from .render import Renderer
-from .plan import ProductRow, product_row
+from .contract import ProductRow, product_row
 from .report import PageRecord
 from .rewrite import MARKER_PREFIX, splice, strip
 from .settings import Settings
@@ -35,10 +35,6 @@ MARKER_BYTES = MARKER_PREFIX.encode("ascii")
 CHUNK_PAGES = 200
 PR_SET_PDEATHSIG = 1
 log = logging.getLogger(__name__)
-
-
-CacheRow = tuple[str, "str | None", bool]
-"""(page key, analysis entry or None when the cache has it, stable)."""
 
 
 @dataclass
@@ -140,11 +136,11 @@ class PageProcessor:
         key = page_key(found.rel, data)
         hit = self.cache.get(key)
         if hit is not None and hit[1]:  # these exact bytes were final last time: nothing to do
-            return self._outcome(found.rel, from_entry(hit[0]), hit[0], False, ((key, None, True),))
+            return self._outcome(found.rel, from_entry(hit[0]), hit[0], False, (CacheRow(key, None, True),))
         if hit is not None and not self.write and not has_marker_bytes(data):
             analysis = from_entry(hit[0])  # a dry run over an un-injected page: no need to decode
             wanted = _wanted(analysis)
-            return self._outcome(found.rel, analysis, hit[0], wanted, ((key, None, not wanted),))
+            return self._outcome(found.rel, analysis, hit[0], wanted, (CacheRow(key, None, not wanted),))
         page = decode(data, found.rel)
         stripped = strip(page.text)
         clean = stripped.text
@@ -162,19 +158,20 @@ class PageProcessor:
         wanted = _wanted(analysis)
         if not self.write and clean is page.text:
             changed = wanted  # a page without earlier insertions changes exactly when it gets some
-            return self._outcome(found.rel, analysis, known, changed, ((key, entry, not changed),))
+            return self._outcome(found.rel, analysis, known, changed, (CacheRow(key, entry, not changed),))
         new_text = splice(clean, self.insertions(analysis))
         changed = new_text != page.text
-        rows: tuple[CacheRow, ...] = ((key, entry, not changed),)
+        rows: tuple[CacheRow, ...] = (CacheRow(key, entry, not changed),)
         if changed and self.write:
             output = page.encode(new_text)
             write_atomic(found.path, output)
-            rows += ((page_key(found.rel, output), known, True),)  # the next in-place run finds it final
+            rows += (CacheRow(page_key(found.rel, output), known, True),)  # the next in-place run finds it final
         return self._outcome(found.rel, analysis, known, changed, rows)
 
     def _outcome(self, rel: str, analysis: PageAnalysis, entry: str, changed: bool, rows: tuple[CacheRow, ...]) -> PageOutcome:
         # the plan's row is computed here, in the worker; the analysis travels only when needed
-        row = product_row(rel, analysis.product, self.settings) if analysis.product is not None else None
+        product = analysis.product
+        row = product_row(rel, product.id, product.fields(), product.sources, self.settings.payload) if product is not None else None
         keep = entry if analysis.status == "invalid" or (row is not None and self.keep_products) else None
         return PageOutcome(_record(rel, analysis, changed), keep, rows, row)
 
