@@ -82,7 +82,10 @@ class CacheReader:
     def get(self, key: str) -> tuple[str, bool] | None:
         """(entry, stable) for a page's key, or None."""
         if self._db is None:
-            self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+            if not self.path.is_file():  # no build has written a cache yet
+                return None
+            uri = self.path.resolve().as_uri() + "?mode=ro"  # quoted: '#', '?' and '%' are legal in folder names
+            self._db = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
         row = self._db.execute("SELECT entry, stable FROM pages WHERE key = ?", (key,)).fetchone()
         return None if row is None else (row[0], bool(row[1]))
 

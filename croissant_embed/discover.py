@@ -61,6 +61,16 @@ def discover(site: Path, *, include: tuple[str, ...], exclude: tuple[str, ...]) 
     yield from _walk(root, "", include, exclude)
 
 
+def _link_would_be_read(entry: os.DirEntry[str], rel: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    """Whether a symbolic link stands where the globs would read a page (or a folder of pages)."""
+    try:
+        to_folder = entry.is_dir()  # follows the link
+    except OSError:  # a loop, or a target we may not look at
+        to_folder = False
+    probe = rel + "/x.html" if to_folder else rel
+    return matches(probe, include) and not matches(probe, exclude)
+
+
 def _walk(folder: str, prefix: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> Iterator[Found]:
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
@@ -70,7 +80,7 @@ def _walk(folder: str, prefix: str, include: tuple[str, ...], exclude: tuple[str
     for entry in entries:
         rel = prefix + entry.name
         if entry.is_symlink():
-            if matches(rel, include) or matches(rel + "/x.html", include):
+            if _link_would_be_read(entry, rel, include, exclude):
                 yield Found(Path(entry.path), rel, "symbolic link (not followed)")
         elif entry.is_dir(follow_symlinks=False):
             yield from _walk(entry.path, rel + "/", include, exclude)

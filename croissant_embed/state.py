@@ -144,10 +144,17 @@ class SyncState:
             table.products[entry["id"]] = entry["hash"]
             table.started.pop(entry["id"], None)
 
+    def _ends_with_newline(self) -> bool:
+        with open(self.journal_path, "rb") as journal:
+            journal.seek(-1, os.SEEK_END)
+            return journal.read(1) == b"\n"
+
     def _append(self, entry: dict[str, Any]) -> None:
         if self._journal is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._journal = open(self.journal_path, "a", encoding="utf-8")
+            if self._journal.tell() and not self._ends_with_newline():
+                self._journal.write("\n")  # a killed run tore the last line: begin ours on a line of its own
         self._journal.write(json.dumps({"target": self.target, **entry}, ensure_ascii=False) + "\n")
         self._journal.flush()
         self._replay({"target": self.target, **entry})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -154,16 +153,10 @@ def test_a_reader_crosses_a_process_boundary_without_its_connection(db):
     assert copy.get("k") == ("[1]", True)
 
 
-@pytest.mark.xfail(strict=True, raises=sqlite3.OperationalError,
-                   reason="CacheReader opens the file with mode=ro, which fails on a missing database with a raw "
-                          "sqlite3.OperationalError instead of a miss")
 def test_the_reader_answers_a_miss_when_there_is_no_database(db):
     assert CacheReader(db).get(page_key("index.html", b"x")) is None
 
 
-@pytest.mark.xfail(strict=True, raises=sqlite3.OperationalError,
-                   reason="CacheReader builds a file: URI from the path without quoting it: a '#', '?' or '%' in the "
-                          "project's path opens another file (created empty, mode=ro lost) and every lookup fails")
 @pytest.mark.parametrize("name", ["shop #2", "shop?v=2", "shop%202"])
 def test_the_reader_finds_entries_under_a_folder_whose_name_has_uri_characters(tmp_path, name):
     path = tmp_path / name / ".croissant" / "cache.sqlite3"

@@ -90,9 +90,6 @@ def test_a_torn_last_journal_line_is_ignored(folder):
         killed.save()  # only to close the journal file this test left open
 
 
-@pytest.mark.xfail(strict=True, reason="the next run appends right after a torn line, without a newline first: its "
-                                      "first event (a sync's begin) is glued to the torn line and lost if that run is "
-                                      "killed too, so a plan that sync overtook is not seen as stale")
 def test_events_appended_after_a_torn_line_survive_another_kill(folder, tmp_path):
     killed = SyncState(folder, SANDBOX)
     killed.plan_made("plan-a", tmp_path / "a.json")
