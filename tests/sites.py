@@ -3,12 +3,39 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
+from types import ModuleType
 
 from croissant_embed.rewrite import strip_insertions
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_site"
+JACKET = "AN-JKT-001"
+SCARF = "AN-KNT-002"
+BEANIE = "AN-KNT-003"  # the first product page
+"""Product ids of the sample store."""
+ATTACKS = REPO / "tests" / "corpus" / "attacks"
+ATTACKS_EXPECTED = {
+    "attacks/charset-undefined.html": "not-product",
+    "attacks/charset-base64.html": "not-product",
+    "attacks/charset-rot13.html": "not-product",
+    "attacks/charset-idna.html": "not-product",
+    "attacks/jsonld-100000-deep.html": "not-product",
+    "attacks/name-lone-surrogate.html": "injected",
+    "attacks/name-control-character.html": "injected",
+    "attacks/price-1e999999999.html": "invalid",
+    "attacks/itemscope-5000-deep.html": "injected",
+    "attacks/cut-off-tag.html": "injected",
+    "attacks/unclosed-price-spans.html": "injected",
+    "attacks/unclosed-jsonld-scripts.html": "injected",
+    "attacks/unended-script-tags.html": "injected",
+    "attacks/price-in-attribute.html": "injected",
+    "attacks/price-in-raw-text.html": "injected",
+    "attacks/slot-in-attribute.html": "injected",
+    "attacks/malformed-body.html": "injected",
+}
+"""Statuses of tests/corpus/attacks/ (test_pages_hostile.py builds them alone, test_hostile.py within the whole corpus)."""
 
 
 def copy_sample(tmp_path: Path) -> Path:
@@ -57,3 +84,37 @@ def make_store(folder: Path, count: int, *, price: str = "25.00") -> dict[str, b
         path = write_page(folder, rel, product_page(f"P{index:05d}", price, name=f"Product {index}"))
         pages[rel] = path.read_bytes()
     return pages
+
+
+def write_config(folder: Path, text: str = "") -> Path:
+    """``folder/croissant.toml`` holding ``text`` (by default just a base URL); returns its path."""
+    config = folder / "croissant.toml"
+    config.write_text(text or 'base_url = "https://s.example/"\n', encoding="utf-8")
+    return config
+
+
+def setup_store(tmp_path: Path, count: int) -> tuple[Path, Path, dict[str, bytes]]:
+    """A site of ``count`` product pages and its config: (site, config, the pages' original bytes)."""
+    site = tmp_path / "site"
+    original = make_store(site, count)
+    return site, write_config(tmp_path), original
+
+
+def reprice(page: Path, old: str, new: str) -> None:
+    """Edit a built page's price text in place, as a new build of the site would."""
+    page.write_text(page.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def jacket_page(config: Path) -> Path:
+    """The sample store's page of the Fjell shell jacket (``JACKET``)."""
+    return config.parent / "public" / "products" / "fjell-shell-jacket" / "index.html"
+
+
+def load_checkout_app() -> ModuleType:
+    """The sample store's reference checkout handler module (``sample_site/checkout_app.py``)."""
+    sys.path.insert(0, str(SAMPLE))
+    try:
+        import checkout_app
+    finally:
+        sys.path.pop(0)
+    return checkout_app

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 
 from croissant_embed.cli import main
 from croissant_embed.rewrite import OPEN
-from croissant_embed.sandbox import SandboxStore
 from croissant_embed.settings import load_settings
 
+from .conftest import sandbox_of
 from .sites import REPO, snapshot, without_insertions
 
 FIXTURES = Path(__file__).parent / "generators"
@@ -44,7 +44,7 @@ def project(tmp_path: Path, name: str) -> Path:
 
 
 def held(root: Path) -> dict[str, dict]:
-    return {pid: payload for pid, payload, _ in SandboxStore(str(root / ".croissant" / "sandbox.sqlite3")).products()}
+    return {pid: payload for pid, payload, _ in sandbox_of(root / "croissant.toml").products()}
 
 
 def component_follows_price(html: str) -> bool:

@@ -19,8 +19,7 @@ from croissant_embed.rewrite import CLOSE, OPEN, splice, strip_insertions
 from croissant_embed.sandbox import BackgroundServer, SandboxApp, SandboxCredentials, SandboxStore
 from croissant_embed.settings import load_settings
 
-from .sites import product_page, snapshot, without_insertions
-from .test_pages_hostile import ATTACKS_EXPECTED
+from .sites import ATTACKS_EXPECTED, product_page, snapshot, without_insertions
 
 CORPUS = Path(__file__).parent / "corpus"
 CANARY = "sbx_CANARY-9f8e7d6c5b4a-secret"

@@ -6,30 +6,18 @@ Each case runs the real CLI on real folders and checks the bytes of everything a
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from croissant_embed.cli import main
 from croissant_embed.rewrite import MARKER_PREFIX, strip
 from croissant_embed.sitefiles import OUTPUT_MARKER
 
+from .conftest import invoke
 from .sites import REPO, copy_sample, product_page, snapshot, write_page
 
 GOLDEN_PAGE = "products/cafe-cable-beanie/index.html"
-
-
-def invoke(*args: str, cwd: Path):
-    """``croissant-embed ARGS`` run from ``cwd``, as a user would."""
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(previous)
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ from croissant_embed.cli import main
 from croissant_embed.sandbox import SandboxStore
 from croissant_embed.settings import load_settings
 
+from .conftest import CLEAN_CI
 from .sites import REPO, SAMPLE, product_page, write_page
 
 BIN = str(Path(sys.executable).parent)
-CLEAN = {k: "" for k in ("GITHUB_ACTIONS", "GITHUB_EVENT_NAME", "NETLIFY", "CONTEXT")}
 
 
 def recipe(name: str) -> str:
@@ -31,7 +31,7 @@ def recipe(name: str) -> str:
 
 
 def shell(command: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, **CLEAN, "PATH": BIN + os.pathsep + os.environ["PATH"], **env}
+    full_env = {**os.environ, **CLEAN_CI, "PATH": BIN + os.pathsep + os.environ["PATH"], **env}
     return subprocess.run(["bash", "-c", command], cwd=cwd, env=full_env, capture_output=True, text=True)
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,27 +20,13 @@ from croissant_embed.sandbox import BackgroundServer, FaultConfig, SandboxApp, S
 from croissant_embed.sandbox.faults import FaultInjector
 from croissant_embed.state import SyncState
 
-from .conftest import CREDENTIALS, SECRET
-from .sites import make_store, without_insertions
-
-CONFIG = 'base_url = "https://s.example/"\n'
-
-
-def setup_store(tmp_path: Path, count: int) -> tuple[Path, Path, dict[str, bytes]]:
-    site = tmp_path / "site"
-    original = make_store(site, count)
-    config = tmp_path / "croissant.toml"
-    config.write_text(CONFIG, encoding="utf-8")
-    return site, config, original
-
-
-def env_for(url: str, **extra: str) -> dict[str, str]:
-    return {"CROISSANT_API_URL": url + "/v0", "CROISSANT_CLIENT_ID": CREDENTIALS.client_id, "CROISSANT_CLIENT_SECRET": SECRET, **extra}
+from .conftest import CREDENTIALS, env_for, invoke, spawn_build, wait_for
+from .sites import reprice, setup_store, without_insertions
 
 
 def build(site: Path, config: Path, env: dict[str, str], report: Path) -> int:
-    result = CliRunner().invoke(main, ["build", str(site), "--config", str(config), "--report", str(report), "--quiet"], env=env)
-    return result.exit_code
+    """The exit code of a quiet ``build`` of ``site`` that writes ``report``."""
+    return invoke("build", str(site), "--config", str(config), "--report", str(report), "--quiet", env=env).exit_code
 
 
 def check_invariants(report: Path, store: SandboxStore, state_dir: Path, target: str) -> dict[str, int]:
@@ -134,13 +118,6 @@ def test_a_401_that_persists_after_refresh_fails_fast(tmp_path):
     assert app.store.request_count("PUT") <= 2 * 16
 
 
-def _spawn_build(site: Path, config: Path, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "croissant_embed", "build", str(site), "--config", str(config), "--quiet"],
-        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-
-
 def _settle(store: SandboxStore) -> None:
     """Wait until the server has logged no new request for a while."""
     last = -1
@@ -149,22 +126,14 @@ def _settle(store: SandboxStore) -> None:
         time.sleep(0.3)
 
 
-def _wait_for(condition, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached")
-        time.sleep(0.005)
-
-
 def test_a_build_killed_mid_sync_resumes_with_exactly_the_remainder(tmp_path):
     total = 1500
     site, config, original = setup_store(tmp_path, total)
     app = SandboxApp(credentials=CREDENTIALS, faults=FaultConfig(latency=0.02))
     with BackgroundServer(app) as server:
         env = env_for(server.url)
-        process = _spawn_build(site, config, env)
-        _wait_for(lambda: app.store.request_count("PUT") >= total // 3)
+        process = spawn_build(site, config, env)
+        wait_for(lambda: app.store.request_count("PUT") >= total // 3)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         _settle(app.store)  # requests the dead client left in flight finish on the server first
@@ -185,8 +154,8 @@ def test_a_build_killed_while_writing_pages_leaves_no_page_truncated_or_doubled(
     total = 3000
     site, config, original = setup_store(tmp_path, total)
     first = site / "p" / "00000" / "index.html"
-    process = _spawn_build(site, config, {"CROISSANT_ENVIRONMENT": "local"})
-    _wait_for(lambda: OPEN.encode() in first.read_bytes())
+    process = spawn_build(site, config, {"CROISSANT_ENVIRONMENT": "local"})
+    wait_for(lambda: OPEN.encode() in first.read_bytes())
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     injected = 0
@@ -201,3 +170,28 @@ def test_a_build_killed_while_writing_pages_leaves_no_page_truncated_or_doubled(
         after = (site / rel).read_bytes()
         assert without_insertions(after) == data and after.count(OPEN.encode()) == 2
     assert not list(site.rglob("*.croissant-tmp"))
+
+
+def test_a_put_left_in_flight_by_a_kill_cannot_leave_the_server_stale(tmp_path):
+    site, config, _ = setup_store(tmp_path, 3)
+    page = site / "p" / "00001" / "index.html"
+    app = SandboxApp(credentials=CREDENTIALS)
+    with BackgroundServer(app) as server:
+        env = env_for(server.url)
+        assert invoke("build", str(site), "--config", str(config), "--quiet", env=env).exit_code == 0
+        reprice(page, "25.00", "30.00")
+        app.faults = FaultInjector(FaultConfig(rate_slow=1.0, slow_seconds=2.0, scope="PUT /v0/products/P00001"))
+        process = spawn_build(site, config, env)
+        try:
+            wait_for(lambda: app.faults.injected["slow"] >= 1)  # the new price is on its way
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        app.faults = FaultInjector(FaultConfig())
+        reprice(page, "30.00", "25.00")  # the change is reverted before the next build
+        wait_for(lambda: app.store.get_product("P00001")["retailPrice"] == 3000)  # the dead build's PUT lands
+        again = invoke("build", str(site), "--config", str(config), "--quiet", env=env)
+        assert again.exit_code == 0, again.output
+        held = app.store.get_product("P00001")
+        assert held["retailPrice"] == 2500
+        assert SyncState(tmp_path / ".croissant", server.url + "/v0").confirmed["P00001"] == payload_hash(held)

@@ -31,7 +31,7 @@ from croissant_embed.cli import main
 from croissant_embed.sandbox import BackgroundServer, SandboxApp, SandboxStore
 
 from .conftest import CREDENTIALS, SECRET, cart, product
-from .sites import copy_sample
+from .sites import copy_sample, load_checkout_app
 
 GUARD = 10.0  # seconds a read may wait before the test fails: a server that hangs is a failure
 
@@ -170,11 +170,7 @@ def test_the_in_process_sandbox_refuses_oversized_and_negative_bodies_too(app):
 
 
 def test_the_reference_checkout_handler_refuses_a_negative_or_oversized_form_itself():
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sample_site"))
-    try:
-        import checkout_app
-    finally:
-        sys.path.pop(0)
+    checkout_app = load_checkout_app()
     created = []
     app = checkout_app.make_app({"AN-JKT-001": (28900, "USD", "Fjell")}, lambda order: created.append(order) or {"id": "c1"})
     form = b"product_id=AN-JKT-001&quantity=1&email=a%40b.example"

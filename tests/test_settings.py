@@ -9,9 +9,8 @@ from click.testing import CliRunner
 
 from croissant_embed.cli import main
 
+from .conftest import SECRET
 from .sites import product_page, write_page
-
-SECRET = "sbx_SECRET-canary-7f3a9c"
 
 
 def check(tmp_path: Path, toml: str, *, env: dict[str, str] | None = None):
@@ -85,3 +84,34 @@ def test_a_custom_https_api_url_in_production_is_announced(tmp_path):
     result = check(tmp_path, "", env={**PRODUCTION, "CROISSANT_API_URL": "https://proxy.example/v0"})
     assert result.exit_code == 0, result.output
     assert "warning: environment 'production' uses the custom API URL https://proxy.example/v0" in result.output
+
+
+def test_every_setting_has_its_environment_variable():
+    from croissant_embed.settings import setting_variables
+    from croissant_embed.settings.sources import FILE_KEYS
+
+    covered = {key.split(".", 1)[0] for key in setting_variables().values()}
+    assert covered == set(FILE_KEYS)
+    assert setting_variables()["CROISSANT_PLACEMENT_SELECTOR"] == "placement.selector"
+
+
+def test_table_list_and_number_settings_come_from_the_environment(tmp_path):
+    from croissant_embed.settings import load_settings
+
+    (tmp_path / "croissant.toml").write_text('[placement]\nposition = "before"\n[capture]\nname = "h1"\n', encoding="utf-8")
+    settings = load_settings(cwd=tmp_path, env={
+        "CROISSANT_PLACEMENT_SELECTOR": ".price-now", "CROISSANT_CAPTURE": '{ price = ".amount" }',
+        "CROISSANT_INCLUDE": "shop/**/*.html, *.htm", "CROISSANT_EXCLUDE": '["drafts/**"]', "CROISSANT_MAX_DROP": "0.25",
+        "CROISSANT_PAYLOAD_EXTRA": '{ channel = "static" }',
+    })
+    assert (settings.placement_selector, settings.placement_position) == (".price-now", "before")  # merged key by key
+    assert dict(settings.capture) == {"name": "h1", "price": ".amount"}
+    assert settings.include == ("shop/**/*.html", "*.htm") and settings.exclude == ("drafts/**",)
+    assert settings.max_drop == 0.25 and dict(settings.payload.extra) == {"channel": "static"}
+
+
+def test_a_malformed_or_secret_environment_table_is_refused(tmp_path):
+    bad = CliRunner().invoke(main, ["check", "--offline"], env={"CROISSANT_CAPTURE": "{ price = "})
+    assert bad.exit_code == 2 and "CROISSANT_CAPTURE: cannot be read as a TOML value" in bad.output
+    secret = CliRunner().invoke(main, ["check", "--offline"], env={"CROISSANT_PAYLOAD_EXTRA": f'{{ api_token = "{SECRET}" }}'})
+    assert secret.exit_code == 2 and "must not be in a file" in secret.output and SECRET not in secret.output
