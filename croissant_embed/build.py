@@ -48,7 +48,7 @@ class Outcome(enum.Enum):
 
     OK = "ok"
     SYNC_FAILED = "some products failed to sync"
-    REFUSED = "a guard stopped the sync (invalid products, conflicting duplicates or a sudden drop)"
+    REFUSED = "a guard stopped the sync (invalid or unplaced products, guessed currencies, conflicting duplicates or a sudden drop)"
 
 
 @dataclass(frozen=True)
@@ -119,20 +119,23 @@ def run_build(settings: Settings, options: BuildOptions, *, on_progress: OnProgr
         write_feeds(site, options.feed, catalogue.products, settings)
     messages: list[str] = []
     removed = removed_products(settings, options, catalogue, state, messages)
+    planning = options.dry_run or options.plan_path is not None
+    sync_now, why = should_sync(options.sync_mode, settings.ci)
+    preview = not planning and not sync_now  # a pull-request build: warnings only, for what only a real sync must refuse
     stop = guards.first_stop(
         guards.conflicting_duplicates(catalogue.rows),
         guards.too_many_invalid(catalogue.invalid, settings.max_invalid),
+        guards.too_many_unplaced([page for page in catalogue.pages if page.status == "unplaced"], settings.max_unplaced),
+        None if preview else guards.guessed_currencies(catalogue.rows, settings.environment),
         None if options.allow_drop else guards.sudden_drop(len(catalogue.ids), len(state.confirmed), settings.max_drop),
     )
     result = BuildResult(site, catalogue.pages, entries, {}, Outcome.OK, messages)
     refused: AuthError | None = None
-    planning = options.dry_run or options.plan_path is not None
-    sync_now, why = should_sync(options.sync_mode, settings.ci)
     if stop is not None:
         messages.extend(stop.lines)
         result.outcome = Outcome.REFUSED
-    elif planning or not sync_now:
-        if not planning:
+    elif planning or preview:
+        if preview:
             messages.append(f"not syncing: {why}")
         result.plan_path = options.plan_path or settings.state_dir / PLAN_NAME
         _write_plan(result.plan_path, settings, entries, state, removed)

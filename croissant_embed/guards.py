@@ -6,6 +6,8 @@ or a data mistake never reaches Croissant as if it were a catalogue change:
 - no product pages at all (a configuration problem: the wrong folder or globs);
 - one id with two different payloads (pages that disagree about a product);
 - more invalid products than ``max_invalid``;
+- more valid products whose page got no component than ``max_unplaced``;
+- a sync to Croissant's sandbox or production of prices whose currency was only guessed;
 - a product count that fell by more than ``max_drop`` since the last sync.
 """
 
@@ -17,6 +19,7 @@ from pathlib import Path
 from .contract import ProductRow
 from .errors import ConfigError
 from .plan import InvalidProduct
+from .report import PageRecord
 
 DROP_MIN_PRODUCTS = 20
 """Below this many products synced before, a drop is never suspicious."""
@@ -59,6 +62,27 @@ def too_many_invalid(invalid: list[InvalidProduct], max_invalid: int) -> Stop | 
         return None
     return Stop((f"{len(invalid)} invalid products (max_invalid = {max_invalid}); nothing was synced:",
                  *(f"  {bad.page}: product {bad.product_id or '(no id)'}: {'; '.join(bad.problems)}" for bad in invalid)))
+
+
+def too_many_unplaced(unplaced: list[PageRecord], max_unplaced: int) -> Stop | None:
+    """More valid products without a component than tolerated: each page is listed."""
+    if len(unplaced) <= max_unplaced:
+        return None
+    return Stop((f"{len(unplaced)} product pages got no component (max_unplaced = {max_unplaced}); nothing was synced. "
+                 "Set [placement] selector in croissant.toml to the CSS selector of the price element, or add "
+                 "<croissant-slot></croissant-slot> to the product template:",
+                 *(f"  {page.path}: product {page.product_id}" for page in unplaced)))
+
+
+def guessed_currencies(rows: list[ProductRow], environment: str) -> Stop | None:
+    """Prices whose currency was guessed (a bare ``$`` read as USD) must not reach a real Croissant."""
+    guessed = [row for row in rows if row.sources.get("currency") == "guessed"]
+    if environment == "local" or not guessed:
+        return None
+    return Stop((f"{len(guessed)} products show a bare '$' with no other sign of their currency, read as USD; a sync to "
+                 f"{environment} needs the currency stated: set default_currency in croissant.toml (or "
+                 "CROISSANT_DEFAULT_CURRENCY) to your prices' ISO 4217 code, e.g. \"USD\" or \"CAD\"; nothing was synced:",
+                 *(f"  {row.page}: product {row.id}" for row in guessed)))
 
 
 def sudden_drop(now: int, before: int, max_drop: float) -> Stop | None:

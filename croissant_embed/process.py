@@ -55,11 +55,23 @@ class PageOutcome:
         return None if self.entry is None else from_entry(self.entry)
 
 
+UNPLACED = ("no place for the component next to the price: set [placement] selector in croissant.toml to the CSS "
+            "selector of the price element (or CROISSANT_PLACEMENT_SELECTOR), or add <croissant-slot></croissant-slot> "
+            "to the product template")
+"""The reason of an ``unplaced`` page: a valid product that no insertion point was found for."""
+
+
+def is_unplaced(analysis: PageAnalysis) -> bool:
+    """Whether a valid product's page has no place for the component (and no component of its own)."""
+    # a theme that carries its own component is placed already (extraction says so in a warning)
+    return analysis.status == "product" and analysis.pdp_at is None and not any("of its own" in w for w in analysis.warnings)
+
+
 def _record(rel: str, analysis: PageAnalysis, changed: bool) -> PageRecord:
     warnings = analysis.warnings
     if analysis.status == "product":
-        if analysis.pdp_at is None and not any("of its own" in w for w in warnings):
-            return PageRecord(rel, "error", "no place for the component (see warnings)", analysis.product_id, warnings)
+        if is_unplaced(analysis):
+            return PageRecord(rel, "unplaced", UNPLACED, analysis.product_id, warnings)
         return PageRecord(rel, "injected" if changed else "unchanged", "", analysis.product_id, warnings)
     if analysis.checkout_at is not None:
         return PageRecord(rel, "injected" if changed else "unchanged", "checkout: opt-in script", None, warnings)

@@ -1,6 +1,6 @@
 """Real generators' output, and the generator plugins, each with a real build (issue 7).
 
-Hugo comes from Debian and Eleventy from the npm registry (.ci/run installs both); MkDocs,
+Hugo and Jekyll come from Debian, Eleventy and Astro from the npm registry (.ci/run installs them); MkDocs,
 Pelican and Jinja2 are Python packages of the test extra. A generator that is missing is a
 skip on a developer's machine and a failure under CI.
 """
@@ -47,21 +47,21 @@ def held(root: Path) -> dict[str, dict]:
     return {pid: payload for pid, payload, _ in sandbox_of(root / "croissant.toml").products()}
 
 
-def component_follows_price(html: str) -> bool:
+def component_follows_price(html: str, price: str = ".price") -> bool:
+    """Whether the page's one component is the element right after the price element (``price`` selects it)."""
     tree = BeautifulSoup(html, "html.parser")
-    price = tree.select_one(".price")
-    component = tree.find("croissant-toggle-pdp")
-    return component is not None and component.find_previous(class_="price") is price
+    [component] = tree.find_all("croissant-toggle-pdp")
+    return component.find_previous_sibling() is tree.select_one(price)
 
 
-def check_site(site: Path, before: dict[str, bytes], injected: set[str]) -> None:
-    """The named pages got the component after their price; every other byte is the generator's."""
+def check_site(site: Path, before: dict[str, bytes], injected: set[str], *, price: str = ".price") -> None:
+    """The named pages got the component right after their price; every other byte is the generator's."""
     after = snapshot(site)
     assert after.keys() == before.keys()
     for rel, data in after.items():
         if rel in injected:
             assert data != before[rel] and without_insertions(data) == before[rel], rel
-            assert component_follows_price(data.decode("utf-8")), rel
+            assert component_follows_price(data.decode("utf-8"), price), rel
         else:
             assert data == before[rel], rel
 
@@ -92,6 +92,44 @@ def test_eleventy_output_is_injected_and_synced(tmp_path):
     products = held(root)
     assert products["COAT-1"]["retailPrice"] == 21000 and products["COAT-1"]["retailCurrency"] == "GBP"
     assert products["CAP-1"]["url"] == "https://eleventy-shop.example/products/cap/"
+
+
+def test_jekyll_output_is_injected_right_after_the_current_price_and_synced(tmp_path):
+    jekyll = tool("jekyll")
+    root = project(tmp_path, "jekyll")
+    subprocess.run([jekyll, "build", "--quiet", "--source", str(root), "--destination", str(root / "_site")],
+                   check=True, cwd=root, capture_output=True)
+    site = root / "_site"
+    assert not (site / "croissant.toml").exists()  # _config.yml excludes it: the settings are never published
+    before = snapshot(site)
+    result = CliRunner().invoke(main, ["build", str(site), "--config", str(root / "croissant.toml")])
+    assert result.exit_code == 0, result.output
+    # the sale page shows the struck price first: the component follows the current one
+    check_site(site, before, {f"products/{slug}/index.html" for slug in ("enamel-mug", "canvas-tote", "trail-map")},
+               price="[itemprop=price]")
+    products = held(root)
+    assert set(products) == {"MUG-7", "TOTE-3", "MAP-2"}
+    assert products["TOTE-3"] == {"name": "Canvas tote", "retailPrice": 3200, "retailCurrency": "USD", "sku": "TOTE-3",
+                                  "url": "https://jekyll-shop.example/products/canvas-tote/"}
+    assert products["MAP-2"]["name"] == "Trail map & compass" and products["MAP-2"]["retailPrice"] == 2450
+    assert products["MUG-7"]["retailPrice"] == 1800  # a YAML float: Liquid writes "18.0"
+
+
+def test_astro_static_output_is_injected_next_to_the_current_price_and_synced(tmp_path):
+    astro = tool("astro", REPO / ".ci" / "node" / "node_modules" / ".bin" / "astro")
+    root = project(tmp_path, "astro")
+    (root / "node_modules").symlink_to(Path(astro).resolve().parents[1])  # as `npm install` in the project would
+    subprocess.run([astro, "build", "--silent"], cwd=root, check=True, capture_output=True,
+                   env={**os.environ, "ASTRO_TELEMETRY_DISABLED": "1"})
+    site = root / "dist"
+    before = snapshot(site)
+    result = CliRunner().invoke(main, ["build", str(site), "--config", str(root / "croissant.toml")])
+    assert result.exit_code == 0, result.output
+    check_site(site, before, {"products/vase/index.html", "products/bowl/index.html"})  # the bowl's struck price comes first
+    products = held(root)
+    assert products["BOWL-2"] == {"name": "Oak bowl", "retailPrice": 2900, "retailCurrency": "EUR", "sku": "BOWL-2",
+                                  "url": "https://astro-shop.example/products/bowl/"}
+    assert set(products) == {"VASE-1", "BOWL-2"}
 
 
 def test_the_mkdocs_plugin_runs_the_build_step_after_mkdocs_build(tmp_path):

@@ -23,6 +23,8 @@ from croissant_embed.extract.prices import PriceError, format_minor, normalise_c
         ("1\u202f299,50", "EUR", 129950),
         ("1'299.00", "CHF", 129900),
         ("CHF 45", "CHF", 4500),
+        ("30.00 EUR", "EUR", 3000),  # the rand's symbol R must not eat into the code
+        ("EUR 30,00", "EUR", 3000),
         ("\u0661\u0662\u0663", "USD", 12300),
         ("1200", "JPY", 1200),
         ("0.125", "KWD", 125),

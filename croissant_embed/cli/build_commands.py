@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,7 +14,12 @@ from ..settings import Settings, load_settings
 from . import EXIT_FOR_OUTCOME, EXIT_OK, EXIT_SYNC_FAILED, main
 from .progress import ProgressBar
 
+if TYPE_CHECKING:
+    from ..survey import Proposal, SiteSurvey
+
 _MAX_WARNINGS_SHOWN = 20
+_URL_ID_WARNING = "URL path"
+"""What the page warning of an id taken from the page's URL says (the extract stage writes it)."""
 
 
 def settings_from(config: Path | None, **flags: Any) -> Settings:
@@ -56,6 +61,7 @@ config_option = click.option(
 @click.option("--merchant-id", help="Your Croissant merchant id.")
 @click.option("--concurrency", type=int, help="Products in flight at once.")
 @click.option("--max-invalid", type=int, help="Invalid products tolerated before exit code 3.")
+@click.option("--max-unplaced", type=int, help="Product pages without a place for the component tolerated before exit code 3.")
 @click.option("--quiet", is_flag=True, help="Only errors.")
 def build_command(
     site_dir: Path | None, config: Path | None, out_dir: Path | None, dry_run: bool, full: bool,
@@ -65,7 +71,8 @@ def build_command(
     """Inject On-Site Messaging into SITE_DIR's product pages and sync their products.
 
     Exit codes: 0 all good, 1 some products failed to sync, 2 usage or configuration
-    error, 3 invalid products over max_invalid (and the other guards), 4 files.
+    error, 3 invalid products over max_invalid, unplaced pages over max_unplaced (and the
+    other guards), 4 files.
     """
     settings = settings_from(config, site_dir=site_dir, **flags)
     options = BuildOptions(
@@ -81,14 +88,27 @@ def build_command(
     sys.exit(EXIT_FOR_OUTCOME[result.outcome])
 
 
+def _url_ids(result: BuildResult) -> tuple[list[str], set[str]]:
+    """The ids taken from a page's URL path (no id of the product's own), and the pages they are on."""
+    entries = [entry for entry in result.products if entry.sources.get("id") == "url"]
+    return [entry.id for entry in entries], {page for entry in entries for page in (entry.page, *entry.also_on)}
+
+
 def _print_summary(result: BuildResult, settings: Settings, options: BuildOptions) -> None:
-    warnings = [(record.path, w) for record in result.pages for w in record.warnings]
+    url_ids, url_pages = _url_ids(result)
+    # each such page carries the same warning: one line for all of them below, not one per page
+    warnings = [(record.path, w) for record in result.pages for w in record.warnings
+                if not (record.path in url_pages and _URL_ID_WARNING in w)]
+    if url_ids:
+        shown = ", ".join(repr(pid) for pid in url_ids[:5]) + (", ..." if len(url_ids) > 5 else "")
+        click.echo(f"warning: {len(url_ids)} products have no id of their own; their URL path is used: {shown}. "
+                   "A moved page becomes a new product: set data-croissant-product-id or a sku", err=True)
     for path, warning in warnings[:_MAX_WARNINGS_SHOWN]:
         click.echo(f"warning: {path}: {warning}", err=True)
     if len(warnings) > _MAX_WARNINGS_SHOWN:
         click.echo(f"warning: ... and {len(warnings) - _MAX_WARNINGS_SHOWN} more (see --report)", err=True)
     for record in result.pages:
-        if record.status in ("invalid", "error"):
+        if record.status in ("invalid", "unplaced", "error"):
             product = f" product {record.product_id!r}:" if record.product_id else ""
             click.echo(f"{record.status}: {record.path}:{product} {record.reason}", err=True)
     counts: dict[str, int] = {}
@@ -142,17 +162,54 @@ def apply_command(plan_file: Path, config: Path | None, report_path: Path | None
 @main.command("init")
 @click.argument("site_dir", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--force", is_flag=True, help="Replace an existing croissant.toml.")
-def init_command(site_dir: Path | None, force: bool) -> None:
-    """Write a commented croissant.toml here, from a look at the built site."""
-    from ..survey import write_config
-    from ..settings import load_settings
+@click.option("--base-url", help="The site's public URL, when no page states it in a canonical or og:url link.")
+def init_command(site_dir: Path | None, force: bool, base_url: str | None) -> None:
+    """Write croissant.toml here with the settings the built site needs, from a look at its pages.
 
-    target, found = write_config(Path.cwd(), site_dir, force=force)
-    load_settings(config=target)  # what init writes must load
-    click.echo(f"wrote {target}: {found.products} product pages among {found.pages} sampled pages of {found.site_dir}")
-    if not found.base_url:
-        click.echo("set base_url in it (the site's public address): no canonical or og:url link gave it", err=True)
+    It names the product pages that would still be invalid or unplaced with those settings.
+    In a Jekyll project it also adds croissant.toml to exclude in _config.yml.
+    """
+    from ..survey import write_config
+
+    done = write_config(Path.cwd(), site_dir.resolve() if site_dir else None, base_url=base_url, force=force)
+    load_settings(config=done.target)  # what init writes must load
+    found, proposal, remaining = done.found, done.proposal, done.remaining
+    if found is None or remaining is None:
+        click.echo(f"wrote {done.target}: the site is not built yet; build it, then run `croissant-embed init --force`")
+    else:
+        click.echo(f"wrote {done.target}: {found.products} product pages among {found.pages} sampled pages of {found.site_dir}")
+        _print_proposal(found, proposal)
+        for rel, why in remaining.invalid:
+            click.echo(f"still invalid: {rel}: {why}", err=True)
+        for rel in remaining.unplaced:
+            click.echo(f"still unplaced: {rel}: no element found that shows its price; add <croissant-slot></croissant-slot> "
+                       "where the component belongs, or set [placement] selector", err=True)
+    if done.jekyll is not None:
+        click.echo(done.jekyll.message, err=not done.jekyll.excluded)
     click.echo("next: croissant-embed build --dry-run")
+
+
+def _print_proposal(found: SiteSurvey, proposal: Proposal) -> None:
+    """What init set, and from which evidence."""
+    if proposal.capture:
+        click.echo(f"  [capture] {', '.join(f'{name} = {selector!r}' for name, selector in proposal.capture)}: the pages carry "
+                   f"no product data; these find a name and a price on {found.products} pages")
+    if proposal.base_url:
+        click.echo(f"  base_url = {proposal.base_url!r}")
+    else:
+        click.echo("no page states the site's public address (no canonical or og:url link): set base_url in croissant.toml, "
+                   "or run init again with --base-url", err=True)
+    if proposal.default_currency:
+        click.echo(f"  default_currency = {proposal.default_currency!r}: what the product pages show")
+    elif proposal.guessed_currency:
+        click.echo(f"the prices show a bare '$': builds read it as {proposal.guessed_currency}; set default_currency before "
+                   "syncing to sandbox or production", err=True)
+    if proposal.placement_selector:
+        click.echo(f"  [placement] selector = {proposal.placement_selector!r}: {len(found.unplaced)} product pages had no place "
+                   f"for the component; it finds the price on all {proposal.selector_pages}")
+    if found.url_ids:
+        click.echo(f"{len(found.url_ids)} product pages name no id of their own: their URL path is used (see the comment "
+                   "in croissant.toml)", err=True)
 
 
 @main.command("check")

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
+from ..currencies import exponent
 from .candidates import FIELDS, Candidate, SourceResult
-from .markup import from_attributes, from_capture, from_opengraph, from_snipcart, meta_tags
-from .normalise import Product, normalise, page_url, printable
-from .placement import POSITIONS, body_end_offset, has_component, head_offset, marker_offset, matches_selector, selector_offset, visible_price
+from .markup import canonical_url, from_attributes, from_capture, from_opengraph, from_snipcart, link_targets, meta_tags
+from .normalise import PageAddress, Product, normalise, page_slug, page_url, printable
+from .placement import POSITIONS, body_end_offset, has_component, head_offset, marker_offset, matches_selector, selector_offset
 from .prices import PriceError, format_minor
 from .scan import Html
 from .structured import from_jsonld, from_microdata
+from .visible import PagePrices, data_amount, infer_currency
 
 __all__ = ["ExtractOptions", "Html", "PageAnalysis", "Product", "analyse", "analyse_page", "page_url", "POSITIONS", "PriceError"]
 
@@ -64,6 +67,29 @@ class _Merged:
     empty_price: bool = False
 
 
+def _name_key(value: Any) -> str:
+    return " ".join(str(value or "").split()).casefold()
+
+
+def _same_product(fields: dict[str, Any], candidates: list[Candidate]) -> Candidate | None:
+    """The candidate that describes the product ``fields`` holds so far, if one does.
+
+    Matched by id; with no id so far (a sku-less JSON-LD, say), by name. A lone candidate
+    with nothing to tell it apart (no id, or no name to compare) is the same product; a lone
+    related product's button, with a name of its own, is not.
+    """
+    key, value = ("id", fields["id"]) if "id" in fields else ("name", _name_key(fields.get("name")))
+    if value:
+        same = next((c for c in candidates if (c.fields.get("id") if key == "id" else _name_key(c.fields.get("name"))) == value), None)
+        if same is not None:
+            return same
+    if len(candidates) != 1:
+        return None
+    only = candidates[0]
+    unlike = only.fields.get("id") if key == "id" else (value and _name_key(only.fields.get("name")))
+    return None if unlike else only
+
+
 def _merge(results: list[SourceResult]) -> _Merged:
     """First source with a product decides the page; later ones fill its missing fields."""
     merged = _Merged()
@@ -77,12 +103,10 @@ def _merge(results: list[SourceResult]) -> _Merged:
                 return _Merged(listing=f"listing: {len(distinct)} products in {result.source}")
             chosen = matching = distinct[0]
         else:
-            chosen_id = merged.fields.get("id")
-            same = [c for c in distinct if c.fields.get("id") and c.fields["id"] == chosen_id]
-            anonymous = len(distinct) == 1 and not distinct[0].fields.get("id")
-            if not same and not anonymous:
+            found = _same_product(merged.fields, distinct)
+            if found is None:
                 continue
-            matching = same[0] if same else distinct[0]
+            matching = found
         for name in FIELDS:
             value = matching.fields.get(name)
             if name in merged.fields or value is None:
@@ -125,7 +149,9 @@ def analyse(page: Html, rel_path: str, options: ExtractOptions) -> PageAnalysis:
     if options.capture:
         missing = {name for name in FIELDS if name not in fields}
         captured = from_capture(page, dict(options.capture), missing)
-        if captured.candidates and (fields or {"id", "price"} <= set(captured.candidates[0].fields)):
+        # alone, capture makes a product page of a page where its price (and id, if configured) matched
+        needed = {"price"} | ({"id"} & {name for name, _ in options.capture})
+        if captured.candidates and (fields or needed <= set(captured.candidates[0].fields)):
             for name, value in captured.candidates[0].fields.items():
                 fields.setdefault(name, value)
                 sources.setdefault(name, "capture")
@@ -136,30 +162,53 @@ def analyse(page: Html, rel_path: str, options: ExtractOptions) -> PageAnalysis:
         return PageAnalysis("not-product", "template with an empty price", warnings=kept)
     if not fields:
         return PageAnalysis("not-product", "no product data", warnings=kept)
+    if not {"id", "name", "price"} & fields.keys():
+        return PageAnalysis("not-product", "product data without an id, a name or a price (a template rendered without data)", warnings=kept)
     if any(_TEMPLATE_SYNTAX.search(str(fields.get(name, ""))) for name in ("id", "price")):
         return PageAnalysis("not-product", "unrendered template syntax in the product data", warnings=kept)
-    raw_id = printable(str(fields["id"]).strip()) if fields.get("id") is not None else None
+    # the page's own address matters when the data names a URL, or when base_url cannot give one
+    declared_url = canonical_url(page, meta) if fields.get("url") or not options.base_url else None
+    address = PageAddress(rel_path, options.base_url, declared_url)
+    relation, target = address.relation(fields.get("url"))
+    # a page naming its own address is known to be another; else it must link there, as cards do
+    if relation == "elsewhere" and (declared_url or address.path_of(target) in {address.path_of(href) for href in link_targets(page)}):
+        return PageAnalysis("not-product", f"the product's own page is {target}: this page (a listing, tag or category) only shows it", warnings=kept)
+    if fields.get("id") is None or not str(fields["id"]).strip():
+        fields["id"], sources["id"] = page_slug(rel_path), "url"
+        kept += (
+            f"id: the page's data names no product id, so its URL path {fields['id']!r} is used; give a real one with "
+            "data-croissant-product-id, a sku in the structured data, or [capture] id",
+        )
+    raw_id = printable(str(fields["id"]).strip())
+    prices = PagePrices(page, name=fields.get("name"), product_id=raw_id)
+    if not fields.get("currency"):  # read it off the visible price (the default, when it applies, keeps no source)
+        choice, notes = infer_currency(prices, meta, amount=data_amount(fields.get("price"), sources.get("price")), default_currency=options.default_currency)
+        if choice is not None and choice.source != "default_currency":
+            fields["currency"], sources["currency"], kept = choice.code, choice.source, kept + notes
     product, problems = normalise(
-        fields, sources, rel_path=rel_path, base_url=options.base_url, default_currency=options.default_currency
+        fields, sources, rel_path=rel_path, base_url=options.base_url, default_currency=options.default_currency,
+        declared_url=declared_url,
     )
     if product is None:
         return PageAnalysis("invalid", "; ".join(problems), product_id=raw_id, sources=sources, problems=tuple(problems), warnings=kept)
-    pdp_at, placement_warnings = _place(page, product, options)
+    pdp_at, placement_warnings = _place(page, product, options, prices)
     return PageAnalysis(
         "product",
         product=product,
         product_id=product.id,
         sources=dict(product.sources),
-        warnings=tuple(warnings + placement_warnings),
+        warnings=kept + tuple(placement_warnings),
         head_at=head_offset(page),
         pdp_at=pdp_at,
     )
 
 
-def _place(page: Html, product: Product, options: ExtractOptions) -> tuple[int | None, list[str]]:
+def _place(page: Html, product: Product, options: ExtractOptions, prices: PagePrices) -> tuple[int | None, list[str]]:
+    """Where the component goes: a marker, else the configured selector, else after the visible current price."""
     warnings: list[str] = []
-    shown = visible_price(page, product.price, product.currency)
-    if shown is not None and shown.amount != product.price:
+    amount = Decimal(product.price).scaleb(-exponent(product.currency))
+    shown = prices.current(amount)
+    if shown is not None and shown.amount is not None and shown.amount != amount:
         warnings.append(
             f"the visible price {shown.text!r} differs from the extracted price "
             f"{format_minor(product.price, product.currency)} {product.currency} (from {product.sources.get('price')})"
@@ -170,7 +219,7 @@ def _place(page: Html, product: Product, options: ExtractOptions) -> tuple[int |
     if offset is None and options.placement_selector:
         offset = selector_offset(page, options.placement_selector, options.placement_position)
     if offset is None and shown is not None:
-        offset = shown.end
+        offset = shown.after
     if offset is None:
         tried = f" (placement.selector {options.placement_selector!r} matched nothing)" if options.placement_selector else ""
         warnings.append(

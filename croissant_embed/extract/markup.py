@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from .candidates import Candidate, SourceResult
 from .scan import Html, soup, visible_text
@@ -93,11 +94,47 @@ def from_snipcart(page: Html, default_currency: str | None) -> SourceResult:
             price, currency = _multi_currency(price, default_currency, result)
         fields = {
             "id": tag.get("data-item-id"), "name": tag.get("data-item-name"), "price": price,
-            "currency": currency, "url": tag.get("data-item-url"), "image": tag.get("data-item-image"),
+            "currency": currency, "url": _page_address(tag.get("data-item-url")), "image": tag.get("data-item-image"),
             "category": tag.get("data-item-categories"),
         }
         result.candidates.append(Candidate("snipcart", {k: v for k, v in fields.items() if v not in (None, "")}))
     return result
+
+
+_PAGE_EXTENSIONS = frozenset({"", "html", "htm", "xhtml", "shtml", "php", "asp", "aspx", "jsp"})
+
+
+def _page_address(url: str | None) -> str | None:
+    """``data-item-url`` when it can be a page's address, else None.
+
+    Snipcart only needs the URL its crawler reads the price from: themes point it at a JSON
+    file (``/products.json``) or give a bare slug (``mug``), neither of them the product's page.
+    Snipcart reads a relative URL against the site's root, and so is it read here.
+    """
+    if not url or not url.strip() or ("/" not in url and "." not in url):
+        return None  # nothing, or a bare slug
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:  # such as "http://[::1" (an unclosed IPv6 host)
+        return None
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    extension = last.rsplit(".", 1)[1].lower() if "." in last and not path.endswith("/") else ""
+    if extension not in _PAGE_EXTENSIONS:
+        return None
+    url = url.strip()
+    return url if url.startswith("/") or ":" in url.split("/", 1)[0] else "/" + url
+
+
+def canonical_url(page: Html, meta: Mapping[str, str]) -> str | None:
+    """The address the page gives itself: ``<link rel="canonical">``, else ``og:url``."""
+    link = next(page.tags_with("canonical", lambda tag: tag.name == "link" and "canonical" in (tag.get("rel") or "").lower().split()), None)
+    href = (link.get("href") or "").strip() if link is not None else ""
+    return href or (meta.get("og:url") or "").strip() or None
+
+
+def link_targets(page: Html) -> list[str]:
+    """The ``href`` of every ``<a>`` of the page."""
+    return [tag.attrs["href"] for tag in page.tags_with("href", lambda tag: tag.name == "a" and "href" in tag.attrs)]
 
 
 def _multi_currency(raw: str, default_currency: str | None, result: SourceResult) -> tuple[Any, str | None]:

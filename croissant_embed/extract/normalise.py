@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
-from urllib.parse import urljoin, urlsplit
+from typing import Any, Literal, Mapping
+from urllib.parse import unquote, urljoin, urlsplit
 
 from ..contract import FIELDS
 from .prices import PriceError, normalise_currency, to_minor_units
@@ -15,6 +15,7 @@ from .prices import PriceError, normalise_currency, to_minor_units
 # can be written as UTF-8 or XML
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_ID_LENGTH = 255
+Relation = Literal["same", "above", "elsewhere", "unknown"]
 STRUCTURED_SOURCES = frozenset({"attributes", "json-ld", "microdata", "opengraph", "snipcart"})
 
 
@@ -48,6 +49,80 @@ def page_url(base_url: str | None, rel_path: str) -> str | None:
     return urljoin(base_url if base_url.endswith("/") else base_url + "/", path)
 
 
+def page_slug(rel_path: str) -> str:
+    """The page's path in the site, as a stable id: ``products/tent/index.html`` -> ``products/tent``."""
+    path = rel_path.replace("\\", "/")
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    elif path.endswith(".html"):
+        path = path[: -len(".html")]
+    return path.strip("/") or "index"
+
+
+@dataclass(frozen=True)
+class PageAddress:
+    """Where a page lives: its declared address (canonical, og:url), ``base_url`` + path, its path."""
+
+    rel_path: str
+    base_url: str | None = None
+    declared: str | None = None
+
+    def public(self) -> str | None:
+        """The page's absolute URL: from ``base_url``, else its absolute canonical link or og:url."""
+        return page_url(self.base_url, self.rel_path) or _absolute(self.declared, None)
+
+    def _known(self) -> list[str]:
+        return [url for url in (self.declared, page_url(self.base_url, self.rel_path)) if url]
+
+    def _here(self) -> str:
+        """What relative URLs on the page resolve against: an absolute address, else its path."""
+        return next((absolute for absolute in (_absolute(u, None) for u in self._known()) if absolute), "/" + self.rel_path)
+
+    def relation(self, url: Any) -> tuple[Relation, str]:
+        """How ``url`` relates to this page, and ``url`` resolved against the page's address.
+
+        ``same``: this page, reached as ``a/``, ``a/index.html`` or ``a.html``, or under a path
+        prefix when the site is served from a sub-folder. ``above``: a page above this one (the
+        home page, a section), where themes point a cart's crawler rather than at a product.
+        ``elsewhere``: another page of this site. ``unknown``: no URL, or one on a host this
+        page is not known at (not this site's to judge).
+        """
+        if not isinstance(url, str) or not url.strip():
+            return "unknown", ""
+        known, here = self._known(), self._here()
+        try:
+            target = urljoin(here, url.strip())
+            host, path = _route(target)
+            routes = [_route(urljoin(here, address)) for address in known] + [("", _route("/" + self.rel_path)[1])]
+        except ValueError:  # such as "http://[::1" (an unclosed IPv6 host)
+            return "unknown", url
+        if host and host not in {h for h, _ in routes if h}:
+            return "unknown", target
+        if any(path == mine or mine.endswith("/" + path) or path.endswith("/" + mine) for _, mine in routes):
+            return "same", target
+        if any(not path or mine.startswith(path + "/") for _, mine in routes):
+            return "above", target
+        return "elsewhere", target
+
+    def path_of(self, url: str) -> str | None:
+        """The site path ``url`` names, resolved against this page (None when unreadable)."""
+        try:
+            return _route(urljoin(self._here(), url.strip()))[1]
+        except ValueError:
+            return None
+
+
+def _route(url: str) -> tuple[str, str]:
+    """(host, path) of a URL, the path without slashes at its ends, ``index.html`` or ``.html``."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    if path.endswith("/index.html") or path == "index.html":
+        path = path[: -len("index.html")]
+    elif path.endswith(".html"):
+        path = path[: -len(".html")]
+    return parts.netloc.lower(), path.strip("/")
+
+
 def printable(text: str) -> str:
     """``text`` without control characters or unpaired surrogates."""
     return _UNPRINTABLE.sub("", text)
@@ -73,7 +148,13 @@ def _absolute(value: Any, against: str | None) -> str | None:
 def _clean_text(value: Any) -> str | None:
     if value is None:
         return None
-    text = " ".join(html.unescape(str(value)).split())  # whitespace control characters separate words
+    text = str(value)
+    for _ in range(3):  # themes escape twice ("Salt &amp;amp; Pepper"): decode until it settles
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    text = " ".join(text.split())  # whitespace control characters separate words
     if _UNPRINTABLE.search(text):
         text = " ".join(printable(text).split())
     return text or None
@@ -86,6 +167,7 @@ def normalise(
     rel_path: str,
     base_url: str | None,
     default_currency: str | None,
+    declared_url: str | None = None,
 ) -> tuple[Product | None, list[str]]:
     """The product, or None with every problem (each names the field and the fix)."""
     problems: list[str] = []
@@ -111,8 +193,12 @@ def normalise(
             price = to_minor_units(raw.get("price"), currency, machine=sources.get("price") in STRUCTURED_SOURCES)
         except PriceError as exc:
             problems.append(f"price: {exc}")
-    here = page_url(base_url, rel_path)
-    url = _absolute(raw.get("url"), here) or here
+    address = PageAddress(rel_path, base_url, declared_url)
+    here = address.public()
+    given = raw.get("url")
+    if address.relation(given)[0] == "above":
+        given = None  # the home page or a section: where the theme sends a crawler, not the product's page
+    url = _absolute(given, here) or here
     if url is None:
         problems.append("url: the product URL is missing or relative; set base_url (the site's public address)")
     if problems:
@@ -132,7 +218,7 @@ def normalise(
             gtin=_clean_text(raw.get("gtin")),
             category=_clean_text(raw.get("category")),
             available=available if isinstance(available, bool) else None,
-            sources={**sources, "url": sources.get("url", "page") if raw.get("url") else "page"},
+            sources={**sources, "url": sources.get("url", "page") if given else "page"},
         ),
         [],
     )

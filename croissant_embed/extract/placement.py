@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
-from .prices import PriceError, to_minor_units
-from .scan import Html, Tag, line_offsets, parse_start_tag, soup, visible_text
+from .scan import Html, Tag, line_offsets, parse_start_tag, soup
 
 Position = Literal["before", "after", "prepend", "append"]
 POSITIONS: tuple[str, ...] = ("before", "after", "prepend", "append")
 BUNDLE_MARK = "croissant-toggle-web-components"
-
-
-def _is_price_element(tag: Tag) -> bool:
-    if tag.name in ("meta", "link", "input", "script"):
-        return False
-    return tag.get("itemprop", "").strip().lower() == "price" or "price" in tag.get("class", "").lower()
-
-
-@dataclass(frozen=True)
-class VisiblePrice:
-    """The price element a shopper sees, and the amount it shows (if readable)."""
-
-    start: int
-    end: int
-    text: str
-    amount: int | None
 
 
 def offset_of(tag: Tag, position: str, page: Html) -> int:
@@ -94,22 +76,3 @@ def selector_offset(page: Html, selector: str, position: str) -> int | None:
         if tag is not None:
             return offset_of(tag, position, page)
     return None
-
-
-def visible_price(page: Html, price: int, currency: str) -> VisiblePrice | None:
-    """The innermost price element, preferring one that shows the extracted price."""
-    spans = [(tag, page.element_end(tag)) for tag in page.tags_with("price", _is_price_element)]
-    # in page order, an element holds another price element exactly when the next one starts inside it
-    innermost = [(tag, end) for (tag, end), later in zip(spans, spans[1:] + [None]) if later is None or later[0].start >= end]
-    readable: list[VisiblePrice] = []
-    for tag, end in innermost:
-        text = visible_text(page.inner(tag))
-        try:
-            amount: int | None = to_minor_units(text, currency)
-        except PriceError:
-            amount = None
-        if amount == price:
-            return VisiblePrice(tag.start, end, text, amount)
-        if amount is not None:
-            readable.append(VisiblePrice(tag.start, end, text, amount))
-    return readable[0] if readable else None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 
 from .candidates import Candidate, SourceResult
-from .scan import Html, soup
+from .scan import Html, Tag, soup
 
 if TYPE_CHECKING:
     from bs4 import Tag as SoupTag
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 MAX_JSONLD_CHARS = 2_000_000
 MAX_SCOPE_DEPTH = 8
 """Microdata item scopes nested deeper than this inside a product are not read."""
+MAX_ITEMREFS = 8
+"""A product's ``itemref`` ids beyond this many are not followed."""
 _TOO_DEEP = "a JSON-LD block is nested too deeply to read and was skipped"
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
@@ -95,14 +97,19 @@ def _product_nodes(data: Any) -> Iterator[dict[str, Any]]:
             stack.extend(value for key, value in node.items() if key != "@context" and isinstance(value, (dict, list)))
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _offer(offers: Any) -> dict[str, Any]:
     offer = _first(offers)
     if not isinstance(offer, dict):
         return {}
     spec = _first(offer.get("priceSpecification"))
-    price = offer.get("price", offer.get("lowPrice"))
-    if price is None and isinstance(spec, dict):
-        price = spec.get("price")
+    # an AggregateOffer (price ranges) gives lowPrice: the "From" price a shopper pays
+    price = next((value for value in (offer.get("price"), offer.get("lowPrice")) if not _blank(value)), offer.get("price"))
+    if _blank(price) and isinstance(spec, dict):
+        price = spec.get("price", price)
     currency = offer.get("priceCurrency") or (spec.get("priceCurrency") if isinstance(spec, dict) else None)
     return {"price": price, "currency": currency, "available": availability(offer.get("availability")), "url": offer.get("url")}
 
@@ -123,7 +130,8 @@ def candidate_from_node(node: dict[str, Any], source: str) -> Candidate:
             offer = _offer(variant.get("offers"))
     gtin = next((node[k] for k in ("gtin", "gtin13", "gtin12", "gtin14", "gtin8") if node.get(k)), None)
     fields = {
-        "id": node.get("productGroupID") or node.get("productID") or node.get("sku") or gtin or node.get("mpn"),
+        # the documented order: a group's own id, then sku, productID, mpn, gtin
+        "id": next((value for value in (node.get("productGroupID"), node.get("sku"), node.get("productID"), node.get("mpn"), gtin) if not _blank(value)), None),
         "name": _text(node.get("name")),
         "price": offer.get("price"),
         "currency": offer.get("currency"),
@@ -180,7 +188,8 @@ def _properties(scope: SoupTag) -> dict[str, Any]:
         if owner_props is None or not element.has_attr("itemprop"):
             continue
         for name in str(element["itemprop"]).split():
-            if name not in PRODUCT_PROPERTIES or name in owner_props:
+            # a theme may print an empty placeholder (content="") before the real value
+            if name not in PRODUCT_PROPERTIES or not _blank(owner_props.get(name)):
                 continue
             if not element.has_attr("itemscope"):
                 owner_props[name] = _itemprop_value(element)
@@ -191,19 +200,66 @@ def _properties(scope: SoupTag) -> dict[str, Any]:
     return props[id(scope)]
 
 
+_MICRODATA_OFFER = re.compile(r"https?://schema\.org/(?:Offer|AggregateOffer)/?$", re.I)
+
+
+def _is_offer_scope(tag: Tag) -> bool:
+    if "itemscope" not in tag.attrs:
+        return False
+    return "offers" in (tag.get("itemprop") or "").split() or bool(_MICRODATA_OFFER.match((tag.get("itemtype") or "").strip()))
+
+
+def _scope_properties(page: Html, tag: Tag) -> dict[str, Any] | None:
+    """The properties of the item scope starting at ``tag`` (None when it is not one)."""
+    scope = soup(page.text[tag.start : page.element_end(tag)]).find(attrs={"itemscope": True})
+    return None if scope is None else _properties(scope)
+
+
+def _referenced(page: Html, tag: Tag) -> dict[str, Any]:
+    """Properties on the elements an ``itemref`` names (the offer printed apart from the product)."""
+    found: dict[str, Any] = {}
+    for ref in (tag.get("itemref") or "").split()[:MAX_ITEMREFS]:
+        element = next(page.tags_with(ref.lower(), lambda t, ref=ref: t.get("id") == ref), None) if ref.isascii() else None
+        if element is not None:
+            # wrapped in a scope of its own, so the element's own itemprop is read too
+            wrapped = "<div itemscope>" + page.text[element.start : page.element_end(element)] + "</div>"
+            scope = soup(wrapped).find(attrs={"itemscope": True})
+            for name, value in _properties(scope).items():
+                if _blank(found.get(name)):
+                    found[name] = value
+    return found
+
+
 def from_microdata(page: Html) -> SourceResult:
-    """Products marked up with schema.org microdata (outermost Product scopes only)."""
+    """Products marked up with schema.org microdata (outermost Product scopes only).
+
+    A product's offer may be printed apart from it: named by the product's ``itemref``, or an
+    offer scope outside every product that follows it (a theme closing the product's element
+    before its buy box). Such an offer belongs to the product just before it.
+    """
     result = SourceResult("microdata")
+    products: list[tuple[Tag, int, dict[str, Any]]] = []
     covered_until = -1
     for tag in page.tags_with("itemtype", lambda tag: bool(_MICRODATA_PRODUCT.match(tag.get("itemtype", "").strip()))):
         if tag.start < covered_until:
             continue
-        end = page.element_end(tag)
-        covered_until = end
-        scope = soup(page.text[tag.start : end]).find(attrs={"itemscope": True})
-        if scope is None:
+        covered_until = page.element_end(tag)
+        props = _scope_properties(page, tag)
+        if props is None:
             continue
-        props = _properties(scope)
+        for name, value in _referenced(page, tag).items():
+            if _blank(props.get(name)):
+                props[name] = value
+        products.append((tag, covered_until, props))
+    if not products:
+        return result
+    for offer in page.tags_with("itemscope", _is_offer_scope):
+        if any(start.start <= offer.start < end for start, end, _ in products):
+            continue
+        before = [props for start, _, props in products if start.start < offer.start]
+        if before and not isinstance(before[-1].get("offers"), dict):
+            before[-1]["offers"] = _scope_properties(page, offer) or {}
+    for _, _, props in products:
         node = {"@type": "Product", **props}
         if isinstance(props.get("offers"), dict):
             node["offers"] = {**props["offers"], "@type": "Offer"}

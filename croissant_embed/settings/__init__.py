@@ -78,6 +78,7 @@ class Settings:
     timeout: float = 10.0
     retries: int = 5
     max_invalid: int = 0
+    max_unplaced: int = 0
     workers: int = 0
     max_drop: float = 0.5
     cart_namespace: str | None = None

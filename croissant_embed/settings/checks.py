@@ -29,7 +29,7 @@ def checked_values(root: Path, values: dict[str, Any], problems: list[str], *, k
     if environment not in ("local", *ENVIRONMENTS):
         problems.append(f"environment: {environment!r} is not one of local, sandbox, production")
     clean["environment"] = environment
-    for key in ("concurrency", "retries", "max_invalid", "workers"):
+    for key in ("concurrency", "retries", "max_invalid", "max_unplaced", "workers"):
         if key in clean:
             clean[key] = _int(clean[key], key, problems, minimum=1 if key in ("concurrency", "retries") else 0)
     for key, valid, expected in (

@@ -23,7 +23,7 @@ CONFIG_NAME = "croissant.toml"
 FILE_KEYS = {
     "site_dir", "environment", "api_url", "local_url", "merchant_id", "base_url", "default_currency",
     "include", "exclude", "placement", "quantity_selector", "checkout_selector", "capture", "payload",
-    "templates_dir", "concurrency", "timeout", "retries", "max_invalid", "max_drop", "workers", "cart_namespace",
+    "templates_dir", "concurrency", "timeout", "retries", "max_invalid", "max_unplaced", "max_drop", "workers", "cart_namespace",
     "checkout_app",
 }
 _TABLE_KEYS = {"placement": ("selector", "position"), "payload": ("fields", "extra")}
