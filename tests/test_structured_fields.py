@@ -308,3 +308,30 @@ def test_a_code_sample_of_the_buy_button_is_text_not_a_product():
                'data-item-name="Mug">Buy for 15$</button>')
     result = analyse_page(page(product + sample), "products/mug.html", BASE)
     assert (result.status, result.product.id, result.product.price) == ("product", "mug", 1500)
+
+
+NO_ADDRESS = """<!DOCTYPE html><html><head><title>Pin</title></head><body>
+<h1>Enamel pin</h1><span class="price">$12.00</span>
+<button class="snipcart-add-item" data-item-id="PIN-1" data-item-name="Enamel pin" data-item-price="12.00"
+ data-item-url="/products/enamel-pin/">Add to cart</button></body></html>"""
+
+
+def test_a_local_build_with_no_public_address_stands_in_an_invalid_domain_and_says_so(tmp_path):
+    write_page(tmp_path / "site", "products/enamel-pin/index.html", NO_ADDRESS)
+    result = invoke("build", str(tmp_path / "site"), "--dry-run", "--report", str(tmp_path / "r.json"), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    [product] = report["products"]
+    assert product["payload"]["url"] == "https://shop.invalid/products/enamel-pin/" and product["sources"]["url"] == "guessed"
+    [page_record] = report["pages"]
+    assert any("set base_url" in warning for warning in page_record["warnings"])
+
+
+def test_a_sandbox_or_production_build_never_guesses_the_address(tmp_path):
+    write_page(tmp_path / "site", "products/enamel-pin/index.html", NO_ADDRESS)
+    env = {"CROISSANT_ENVIRONMENT": "sandbox", "CROISSANT_MERCHANT_ID": "m-1", "CROISSANT_CLIENT_ID": "id",
+           "CROISSANT_CLIENT_SECRET": "secret-value", "CROISSANT_DEFAULT_CURRENCY": "USD"}
+    result = invoke("build", str(tmp_path / "site"), "--dry-run", "--report", str(tmp_path / "r.json"), env=env, cwd=tmp_path)
+    assert result.exit_code == 3 and "set base_url" in result.output
+    [product] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["products"]
+    assert product["action"] == "invalid" and product["payload"] is None

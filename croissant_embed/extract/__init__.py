@@ -39,6 +39,9 @@ class ExtractOptions:
     placement_selector: str | None = None
     placement_position: str = "after"
     checkout_selector: str | None = None
+    placeholder_base_url: str | None = None
+    """Local builds with no base_url guess product URLs under this address (recorded as guessed);
+    sandbox and production builds never do: their products need base_url."""
 
 
 @dataclass(frozen=True)
@@ -187,8 +190,11 @@ def analyse(page: Html, rel_path: str, options: ExtractOptions) -> PageAnalysis:
             fields["currency"], sources["currency"], kept = choice.code, choice.source, kept + notes
     product, problems = normalise(
         fields, sources, rel_path=rel_path, base_url=options.base_url, default_currency=options.default_currency,
-        declared_url=declared_url,
+        declared_url=declared_url, placeholder_base_url=options.placeholder_base_url,
     )
+    if product is not None and product.sources.get("url") == "guessed":
+        kept += (f"url: nothing on the page gives its public address, so {product.url} stands in for this local build; "
+                 "set base_url (the site's public address) before syncing to sandbox or production",)
     if product is None:
         return PageAnalysis("invalid", "; ".join(problems), product_id=raw_id, sources=sources, problems=tuple(problems), warnings=kept)
     pdp_at, placement_warnings = _place(page, product, options, prices)

@@ -168,6 +168,7 @@ def normalise(
     base_url: str | None,
     default_currency: str | None,
     declared_url: str | None = None,
+    placeholder_base_url: str | None = None,
 ) -> tuple[Product | None, list[str]]:
     """The product, or None with every problem (each names the field and the fix)."""
     problems: list[str] = []
@@ -199,6 +200,10 @@ def normalise(
     if address.relation(given)[0] == "above":
         given = None  # the home page or a section: where the theme sends a crawler, not the product's page
     url = _absolute(given, here) or here
+    url_source = sources.get("url", "page") if given else "page"
+    if url is None and placeholder_base_url:  # a local build: a stand-in address, recorded as guessed
+        stand_in = page_url(placeholder_base_url, rel_path)
+        url, url_source = _absolute(given, stand_in) or stand_in, "guessed"
     if url is None:
         problems.append("url: the product URL is missing or relative; set base_url (the site's public address)")
     if problems:
@@ -218,7 +223,7 @@ def normalise(
             gtin=_clean_text(raw.get("gtin")),
             category=_clean_text(raw.get("category")),
             available=available if isinstance(available, bool) else None,
-            sources={**sources, "url": sources.get("url", "page") if given else "page"},
+            sources={**sources, "url": url_source},
         ),
         [],
     )

@@ -22,6 +22,8 @@ from .sources import CONFIG_NAME, FILE_KEYS, SECRET_KEYS, environment_table, fin
 
 STATE_DIR_NAME = ".croissant"
 DEFAULT_LOCAL_URL = "http://127.0.0.1:8765/v0"
+PLACEHOLDER_BASE_URL = "https://shop.invalid/"
+"""The stand-in public address of a local build's pages when nothing gives the real one (.invalid never resolves)."""
 
 
 class Secret:
@@ -132,6 +134,7 @@ class Settings:
             placement_selector=self.placement_selector,
             placement_position=self.placement_position,
             checkout_selector=self.checkout_selector,
+            placeholder_base_url=PLACEHOLDER_BASE_URL if self.environment == "local" and not self.base_url else None,
         )
 
 
