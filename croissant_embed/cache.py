@@ -14,11 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from . import __version__
+from .contract import FIELDS as _PRODUCT_FIELDS
 from .extract import PageAnalysis, Product
 
 SCHEMA_VERSION = 2
@@ -44,8 +44,10 @@ def fingerprint(*parts: object) -> str:
 def to_entry(analysis: PageAnalysis) -> str:
     """A compact JSON form of an analysis."""
     product = None
-    if analysis.product is not None:
-        product = {k: v for k, v in asdict(analysis.product).items() if v is not None}
+    if analysis.product is not None:  # field by field: dataclasses.asdict deep-copies, a tenth of a page's analysis
+        found = analysis.product
+        product = {name: getattr(found, name) for name in _PRODUCT_FIELDS if getattr(found, name) is not None}
+        product["sources"] = dict(found.sources)
     return json.dumps(
         [analysis.status, analysis.reason, product, analysis.product_id, analysis.sources, list(analysis.problems),
          list(analysis.warnings), analysis.head_at, analysis.pdp_at, analysis.checkout_at],

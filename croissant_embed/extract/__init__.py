@@ -15,6 +15,7 @@ from typing import Any, Literal
 from ..currencies import exponent
 from .candidates import FIELDS, Candidate, SourceResult
 from .markup import canonical_url, from_attributes, from_capture, from_opengraph, from_snipcart, link_targets, meta_tags
+from .markup_product import from_visible_markup
 from .normalise import PageAddress, Product, normalise, page_slug, page_url, printable
 from .placement import POSITIONS, body_end_offset, has_component, head_offset, marker_offset, matches_selector, selector_offset
 from .prices import PriceError, format_minor
@@ -163,8 +164,13 @@ def analyse(page: Html, rel_path: str, options: ExtractOptions) -> PageAnalysis:
         return PageAnalysis("not-product", "checkout page", warnings=kept, checkout_at=body_end_offset(page))
     if merged.empty_price and "price" not in fields and not (fields.get("id") and fields.get("name")):
         return PageAnalysis("not-product", "template with an empty price", warnings=kept)
-    if not fields:
-        return PageAnalysis("not-product", "no product data", warnings=kept)
+    if not fields:  # the last resort: a title, a price and one add-to-cart button, as a shopper sees them
+        shown = from_visible_markup(page, rel_path)
+        if not shown.candidates:
+            return PageAnalysis("not-product", "no product data", warnings=kept)
+        fields.update(shown.candidates[0].fields)
+        sources.update(dict.fromkeys(fields, shown.source))
+        kept += tuple(shown.warnings)
     if not {"id", "name", "price"} & fields.keys():
         return PageAnalysis("not-product", "product data without an id, a name or a price (a template rendered without data)", warnings=kept)
     if any(_TEMPLATE_SYNTAX.search(str(fields.get(name, ""))) for name in ("id", "price")):
