@@ -12,7 +12,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from croissant_embed.jekyll_config import exclude_from_jekyll
+from croissant_embed.survey.jekyll import exclude_from_jekyll
 
 from .conftest import invoke
 from .sites import write_page

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .extract.prices import find_prices
-from .extract.scan import soup
+from ..extract.prices import find_prices
+from ..extract.scan import soup
 from .price_selector import candidate_selectors, preferred, same_place, shown_prices, text_of
 
 MAX_PAGES = 120

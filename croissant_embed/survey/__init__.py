@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .capture_survey import guess_capture
-from .discover import discover
-from .errors import ConfigError, SiteError
-from .extract import ExtractOptions, analyse_page
-from .jekyll_config import JekyllExclude, OUTPUT_NAME, exclude_from_jekyll, publishes_root
+from .capture import guess_capture
+from ..discover import discover
+from ..errors import ConfigError, SiteError
+from ..extract import ExtractOptions, analyse_page
+from .jekyll import JekyllExclude, OUTPUT_NAME, exclude_from_jekyll, publishes_root
 from .price_selector import PricedPage, find_price_selector
-from .process import is_unplaced
-from .rewrite import strip
-from .sitefiles import decode, read_bytes, write_atomic
+from ..process import is_unplaced
+from ..rewrite import strip
+from ..sitefiles import decode, read_bytes, write_atomic
 
 CANDIDATE_FOLDERS = ("public", "_site", "site", "output", "dist", "build", "out", "www")
 SAMPLE_PAGES = 300

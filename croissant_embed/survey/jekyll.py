@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .sitefiles import write_atomic
+from ..sitefiles import write_atomic
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
 OUTPUT_NAME = "_site"

@@ -13,9 +13,9 @@ from typing import Any, Callable, Iterable, Iterator
 
 from bs4 import NavigableString
 
-from .currencies import SYMBOLS
-from .extract.prices import PriceError, to_minor_units
-from .extract.scan import soup
+from ..currencies import SYMBOLS
+from ..extract.prices import PriceError, to_minor_units
+from ..extract.scan import soup
 
 _NOT_SHOWN = frozenset({"script", "style", "template", "noscript", "title", "textarea", "pre", "code", "head", "select", "svg"})
 _AROUND_THE_PRODUCT = frozenset({"header", "nav", "footer", "aside"})
