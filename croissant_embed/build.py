@@ -1,7 +1,8 @@
 """The build step, stage by stage.
 
     prepare the site -> process pages (discover, then per page in workers: read -> strip
-      earlier insertions -> extract or cache -> render -> splice -> write) -> plan
+      earlier insertions -> extract or cache -> render -> splice -> write) -> translations
+      (each id's page to sync) -> plan
       -> guards -> sync, or write the plan -> report
 
 Each page is written as soon as it is processed (atomically), so pages stay consistent
@@ -28,7 +29,7 @@ from .errors import AuthError, ConfigError
 from .extract import Product
 from .feed import feed_paths, write_feeds
 from .outputs import OutputFile, output_problems
-from .plan import InvalidProduct, PlannedProduct, Result, Results, make_plan, plan_summary
+from .plan import InvalidProduct, PlannedProduct, Result, Results, make_plan, plan_summary, translations
 from .planfile import write_plan
 from .process import process_pages
 from .render import Renderer
@@ -114,7 +115,8 @@ def run_build(settings: Settings, options: BuildOptions, *, on_progress: OnProgr
     guards.require_products(catalogue.rows, catalogue.invalid, pages=len(catalogue.pages), site=site)
     pages_done = time.perf_counter()
     state = SyncState(settings.state_dir, settings.api_base_url)
-    entries = make_plan(catalogue.rows, catalogue.invalid, synced=state.confirmed, unconfirmed=state.unconfirmed, full=options.full)
+    rows, conflicts = translations(catalogue.rows, shape=settings.payload, default_language=settings.default_language)
+    entries = make_plan(rows, catalogue.invalid, synced=state.confirmed, unconfirmed=state.unconfirmed, full=options.full)
     if options.feed and not options.dry_run:
         write_feeds(site, options.feed, catalogue.products, settings)
     messages: list[str] = []
@@ -123,7 +125,7 @@ def run_build(settings: Settings, options: BuildOptions, *, on_progress: OnProgr
     sync_now, why = should_sync(options.sync_mode, settings.ci)
     preview = not planning and not sync_now  # a pull-request build: warnings only, for what only a real sync must refuse
     stop = guards.first_stop(
-        guards.conflicting_duplicates(catalogue.rows),
+        guards.conflicting_duplicates(conflicts),
         guards.too_many_invalid(catalogue.invalid, settings.max_invalid),
         guards.too_many_unplaced([page for page in catalogue.pages if page.status == "unplaced"], settings.max_unplaced),
         None if preview else guards.guessed_currencies(catalogue.rows, settings.environment),

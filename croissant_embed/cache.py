@@ -21,7 +21,7 @@ from . import __version__
 from .contract import FIELDS as _PRODUCT_FIELDS
 from .extract import PageAnalysis, Product
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def page_key(rel_path: str, data: bytes) -> str:
@@ -50,17 +50,19 @@ def to_entry(analysis: PageAnalysis) -> str:
         product["sources"] = dict(found.sources)
     return json.dumps(
         [analysis.status, analysis.reason, product, analysis.product_id, analysis.sources, list(analysis.problems),
-         list(analysis.warnings), analysis.head_at, analysis.pdp_at, analysis.checkout_at],
+         list(analysis.warnings), analysis.head_at, analysis.pdp_at, analysis.checkout_at, analysis.language,
+         [list(pair) for pair in analysis.alternates]],
         separators=(",", ":"), ensure_ascii=False,
     )
 
 
 def from_entry(entry: str) -> PageAnalysis:
     """The analysis back from its JSON form."""
-    status, reason, product, product_id, sources, problems, warnings, head_at, pdp_at, checkout_at = json.loads(entry)
+    (status, reason, product, product_id, sources, problems, warnings, head_at, pdp_at, checkout_at,
+     language, alternates) = json.loads(entry)
     return PageAnalysis(
         status, reason, Product(**product) if product else None, product_id, sources,
-        tuple(problems), tuple(warnings), head_at, pdp_at, checkout_at,
+        tuple(problems), tuple(warnings), head_at, pdp_at, checkout_at, language, tuple((lang, href) for lang, href in alternates),
     )
 
 

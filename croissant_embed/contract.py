@@ -71,9 +71,15 @@ class ProductRow:
     payload_json: str
     hash: str
     sources: dict[str, str]
+    language: str | None = None
+    """The page's ``<html lang>``; with ``alternates`` (hreflang, href), what tells translations apart."""
+    alternates: tuple[tuple[str, str], ...] = ()
 
 
-def product_row(page: str, product_id: str, values: Mapping[str, Any], sources: Mapping[str, str], shape: PayloadShape) -> ProductRow:
-    """The row of a product page: its payload (as canonical JSON) and the payload's hash."""
+def product_row(
+    page: str, product_id: str, values: Mapping[str, Any], sources: Mapping[str, str], shape: PayloadShape, *,
+    language: str | None = None, alternates: tuple[tuple[str, str], ...] = (),
+) -> ProductRow:
+    """The row of a product page: its payload (as canonical JSON), the payload's hash, the page's language."""
     text = canonical_json(shape.payload(values))
-    return ProductRow(page, product_id, text, text_hash(text), shared_sources(sources))
+    return ProductRow(page, product_id, text, text_hash(text), shared_sources(sources), language, alternates)

@@ -6,6 +6,7 @@
     |   +-- DiskFull               no space left: the build stops (every later write would fail)
     +-- DataError                  product or order data invalid (page, product id, field)
     +-- PlanError                  the sync cannot go ahead (duplicate ids, no products, ...)
+    +-- BuildFailed                a generator plugin's build did not succeed (the messages say why)
     +-- ApiError                   a Croissant API call failed (method, path, status, message)
         +-- AuthError              401/403, or the token endpoint refused the credentials
         +-- NotFoundError          404
@@ -81,6 +82,10 @@ class DataError(CroissantError):
 
 class PlanError(CroissantError):
     """The sync cannot go ahead as planned."""
+
+
+class BuildFailed(CroissantError):
+    """A build run by a generator plugin did not succeed; the message carries the build's own."""
 
 
 @dataclass(frozen=True)

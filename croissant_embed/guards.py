@@ -4,7 +4,7 @@ Each guard looks at the whole catalogue the pages gave, so a broken theme, a par
 or a data mistake never reaches Croissant as if it were a catalogue change:
 
 - no product pages at all (a configuration problem: the wrong folder or globs);
-- one id with two different payloads (pages that disagree about a product);
+- one id with two different payloads on pages that are not translations of each other;
 - more invalid products than ``max_invalid``;
 - more valid products whose page got no component than ``max_unplaced``;
 - a sync to Croissant's sandbox or production of prices whose currency was only guessed;
@@ -13,12 +13,14 @@ or a data mistake never reaches Croissant as if it were a catalogue change:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .contract import ProductRow
 from .errors import ConfigError
-from .plan import InvalidProduct
+from .plan import Conflict, InvalidProduct
 from .report import PageRecord
 
 DROP_MIN_PRODUCTS = 20
@@ -41,19 +43,36 @@ def require_products(rows: list[ProductRow], invalid: list[InvalidProduct], *, p
         ])
 
 
-def conflicting_duplicates(rows: list[ProductRow]) -> Stop | None:
-    """One id whose pages give different payloads: each conflict names both pages."""
-    first: dict[str, ProductRow] = {}
-    conflicts: list[str] = []
-    for row in rows:
-        earlier = first.setdefault(row.id, row)
-        if earlier.hash != row.hash:
-            conflicts.append(f"product {row.id!r} has different data on {earlier.page} and {row.page}")
+def conflicting_duplicates(conflicts: list[Conflict]) -> Stop | None:
+    """One id whose pages give different data and are not translations: the fields that differ, on which pages."""
     if not conflicts:
         return None
-    return Stop(("; ".join(conflicts) + ". Give each product one id, or make its pages agree: state the product URL in the data "
-                 "(data-croissant-url, or url in the structured data), or exclude listing pages that repeat product data; "
-                 "nothing was synced.",))
+    lines = [f"product {c.kept.id!r} has different data on {c.kept.page} and {c.other.page}: {_differences(c.kept, c.other)}"
+             for c in conflicts]
+    advice = ["Give each product one id, or make its pages agree"]
+    if any(c.currencies_differ for c in conflicts):
+        advice.append("sections with their own currency need [[markets]] in croissant.toml (a path glob such as \"fr/**\", "
+                      "its currency and an id_template such as \"{id}-eur\")")
+    if any(row.sources.get("url") in _URL_FROM_PAGE for c in conflicts for row in (c.kept, c.other)):
+        advice.append("state the product URL in the data (data-croissant-url, or url in the structured data), or exclude "
+                      "listing pages that repeat product data")
+    advice.append("translations of one product need the same price and currency; nothing was synced.")
+    return Stop(("; ".join(lines) + ". " + "; ".join(advice),))
+
+
+_URL_FROM_PAGE = ("page", "guessed")
+"""URL sources that mean the data named no URL (the page's own address stands in)."""
+
+
+def _differences(kept: ProductRow, other: ProductRow) -> str:
+    """Each payload key whose value differs, with both values and both pages."""
+    first, second = json.loads(kept.payload_json), json.loads(other.payload_json)
+    keys = sorted(key for key in first.keys() | second.keys() if first.get(key) != second.get(key))
+    return "; ".join(f"{key}: {_shown(first, key)} on {kept.page} vs {_shown(second, key)} on {other.page}" for key in keys)
+
+
+def _shown(payload: dict[str, Any], key: str) -> str:
+    return json.dumps(payload[key], ensure_ascii=False) if key in payload else "(none)"
 
 
 def too_many_invalid(invalid: list[InvalidProduct], max_invalid: int) -> Stop | None:

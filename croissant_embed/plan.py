@@ -1,16 +1,20 @@
 """Plan stage: what the sync will do with each product (only what changed is sent).
 
-The same payload on several pages (a product listed twice) is planned once, with its other
-pages in ``also_on``. What a sync then makes of each product is kept apart, as
-:class:`Result` values by product id, so the plan itself never changes.
+The same payload on several pages (a product listed twice), or translations of one product
+(:func:`translations`), is planned once, with its other pages in ``also_on``. What a sync
+then makes of each product is kept apart, as :class:`Result` values by product id, so the
+plan itself never changes.
 """
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass
-from typing import Literal, Mapping, NamedTuple
+from typing import Any, Literal, Mapping, NamedTuple
+from urllib.parse import urlsplit
 
-from .contract import ProductRow
+from .contract import PayloadShape, ProductRow
 
 Action = Literal["create", "update", "unchanged", "invalid"]
 
@@ -66,6 +70,99 @@ def all_sent(results: Mapping[str, Result]) -> bool:
     return not any(result.status == "failed" for result in results.values())
 
 
+class Conflict(NamedTuple):
+    """One id whose page to sync and another page give different data, and are not translations."""
+
+    kept: ProductRow
+    other: ProductRow
+    currencies_differ: bool
+
+
+def translations(
+    rows: list[ProductRow], *, shape: PayloadShape, default_language: str | None = None
+) -> tuple[list[ProductRow], list[Conflict]]:
+    """The rows with each id's page to sync first, and the pages that conflict with it.
+
+    Pages of one id are one product when they are copies or translations of the page synced:
+    the same price and currency, and hreflang alternates of each other or a different name and
+    URL. The page synced is the one in ``default_language``, else the hreflang ``x-default``
+    page, else the one in the site's main language (the ``<html lang>`` most product pages
+    declare), else the first.
+    """
+    groups: dict[str, list[ProductRow]] = {}
+    for row in rows:
+        groups.setdefault(row.id, []).append(row)
+    if len(groups) == len(rows):
+        return rows, []
+    key = dict(shape.keys)
+    main = _main_language(rows)
+    ordered: list[ProductRow] = []
+    conflicts: list[Conflict] = []
+    for group in groups.values():
+        if len(group) > 1:
+            kept = _synced_page(group, default_language, main, key.get("url"))
+            group = [kept, *(row for row in group if row is not kept)]
+            kept_payload = json.loads(kept.payload_json)
+            for row in group[1:]:
+                payload = json.loads(row.payload_json) if row.hash != kept.hash else kept_payload
+                if payload is not kept_payload and not _same_product(kept, kept_payload, row, payload, key):
+                    currency = key.get("currency")
+                    conflicts.append(Conflict(kept, row, kept_payload.get(currency) != payload.get(currency)))
+        ordered += group
+    return ordered, conflicts
+
+
+def _main_language(rows: list[ProductRow]) -> str | None:
+    counts = Counter(row.language for row in rows if row.language)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _in_language(group: list[ProductRow], language: str | None) -> ProductRow | None:
+    """The first page in ``language`` exactly, else the first in its primary language (``fr`` for ``fr-ca``)."""
+    if not language:
+        return None
+    primary = language.split("-", 1)[0]
+    return next((row for row in group if row.language == language), None) or next(
+        (row for row in group if row.language and row.language.split("-", 1)[0] == primary), None)
+
+
+def _synced_page(group: list[ProductRow], default_language: str | None, main: str | None, url_key: str | None) -> ProductRow:
+    chosen = _in_language(group, default_language)
+    if chosen is None:
+        defaults = {_path(href) for row in group for hreflang, href in row.alternates if hreflang == "x-default"}
+        chosen = next((row for row in group if _own_paths(row, url_key) & defaults), None)
+    return chosen or _in_language(group, main) or group[0]
+
+
+def _path(url: str) -> str:
+    """A URL's path, as pages are compared (``/fr/p/index.html`` is ``/fr/p/``)."""
+    try:
+        path = urlsplit(url.strip()).path or "/"
+    except ValueError:
+        return ""
+    return path[: -len("index.html")] if path.endswith("/index.html") else path
+
+
+def _own_paths(row: ProductRow, url_key: str | None) -> set[str]:
+    """The paths a page is known by: its place in the site, and the URL its data gives."""
+    url = json.loads(row.payload_json).get(url_key) if url_key else None
+    return {_path("/" + row.page)} | ({_path(url)} if isinstance(url, str) else set())
+
+
+def _same_product(
+    kept: ProductRow, kept_payload: dict[str, Any], row: ProductRow, payload: dict[str, Any], key: Mapping[str, str]
+) -> bool:
+    """Whether ``row`` is a translation of ``kept``: one price and currency, and linked or renamed and moved."""
+    def differs(field: str) -> bool:
+        return kept_payload.get(key.get(field)) != payload.get(key.get(field))
+
+    if differs("price") or differs("currency"):
+        return False
+    linked = any(_path(href) in _own_paths(row, key.get("url")) for _, href in kept.alternates) or any(
+        _path(href) in _own_paths(kept, key.get("url")) for _, href in row.alternates)
+    return linked or (differs("name") and differs("url"))
+
+
 def make_plan(
     rows: list[ProductRow],
     invalid: list[InvalidProduct],
@@ -74,19 +171,19 @@ def make_plan(
     unconfirmed: Mapping[str, str] | None = None,
     full: bool = False,
 ) -> list[PlannedProduct]:
-    """Every product with its action (the first page of a duplicated id is planned).
+    """Every product with its action (the first page of an id is planned, its other pages are ``also_on``).
 
     A product in ``unconfirmed`` (a send that started but was never confirmed) is sent again
     even when its hash matches the confirmed one: that send may still land, with other data.
-    Conflicting duplicates are the guards' concern (:func:`.guards.conflicting_duplicates`).
+    Which page of an id comes first is :func:`translations`' choice; conflicting pages are the
+    guards' concern (:func:`.guards.conflicting_duplicates`).
     """
     resend = unconfirmed or {}
     first: dict[str, ProductRow] = {}
     also_on: dict[str, list[str]] = {}
     for row in rows:
         if row.id in first:
-            if first[row.id].hash == row.hash:
-                also_on.setdefault(row.id, []).append(row.page)
+            also_on.setdefault(row.id, []).append(row.page)
             continue
         first[row.id] = row
     entries: list[PlannedProduct] = []

@@ -183,7 +183,8 @@ class PageProcessor:
     def _outcome(self, rel: str, analysis: PageAnalysis, entry: str, changed: bool, rows: tuple[CacheRow, ...]) -> PageOutcome:
         # the plan's row is computed here, in the worker; the analysis travels only when needed
         product = analysis.product
-        row = product_row(rel, product.id, product.fields(), product.sources, self.settings.payload) if product is not None else None
+        row = None if product is None else product_row(rel, product.id, product.fields(), product.sources, self.settings.payload,
+                                                       language=analysis.language, alternates=analysis.alternates)
         keep = entry if analysis.status == "invalid" or (row is not None and self.keep_products) else None
         return PageOutcome(_record(rel, analysis, changed), keep, rows, row)
 

@@ -7,6 +7,7 @@ skip on a developer's machine and a failure under CI.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from croissant_embed.cli import main
 from croissant_embed.rewrite import OPEN
 from croissant_embed.settings import load_settings
 
-from .conftest import sandbox_of
+from .conftest import puts, sandbox_of
 from .sites import REPO, snapshot, without_insertions
 
 FIXTURES = Path(__file__).parent / "generators"
@@ -142,13 +143,56 @@ def test_the_mkdocs_plugin_runs_the_build_step_after_mkdocs_build(tmp_path):
     assert held(root) == {"LAMP-1": {"name": "Brass lamp", "retailPrice": 12000, "retailCurrency": "EUR", "url": "https://docs-shop.example/products/lamp/"}}
 
 
-def test_the_pelican_plugin_runs_the_build_step_when_pelican_finishes(tmp_path):
+def test_the_pelican_plugin_injects_the_article_page_and_not_the_listings_that_repeat_its_body(tmp_path):
+    pelican = tool("pelican", BIN / "pelican")
+    root = project(tmp_path, "pelican")  # the default theme; no exclude in croissant.toml
+    done = subprocess.run([pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    output = root / "output"
+    page = (output / "kettle.html").read_text(encoding="utf-8")
+    assert page.count(OPEN) == 2 and component_follows_price(page)
+    # the body is repeated in full: in the post list (rel=bookmark) and as the featured article (a linked title)
+    listings = ["index.html", "category/shop.html", "author/shop.html", "tag/kitchen.html"]
+    for rel in listings:
+        html = (output / rel).read_text(encoding="utf-8")
+        assert 'data-croissant-product-id="KTL-1"' in html and OPEN not in html, rel
+    assert held(root) == {"KTL-1": {"name": "Copper kettle", "retailPrice": 8550, "retailCurrency": "EUR", "url": "https://pelican-shop.example/kettle.html"}}
+    assert puts(root / "croissant.toml") == 1
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["build", str(output), "--config", str(root / "croissant.toml"), "--dry-run",
+                                       "--base-url", "https://pelican-shop.example/", "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    statuses = {page["path"]: page["status"] for page in json.loads(report.read_text(encoding="utf-8"))["pages"]}
+    assert statuses["kettle.html"] in {"injected", "unchanged"}
+    assert {rel: statuses[rel] for rel in listings} == dict.fromkeys(listings, "not-product")
+
+
+def test_a_failing_build_ends_pelican_with_our_message_and_no_traceback(tmp_path):
     pelican = tool("pelican", BIN / "pelican")
     root = project(tmp_path, "pelican")
-    subprocess.run([pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"], check=True, cwd=root)
-    page = (root / "output" / "kettle.html").read_text(encoding="utf-8")
-    assert page.count(OPEN) == 2 and component_follows_price(page)
-    assert held(root)["KTL-1"] == {"name": "Copper kettle", "retailPrice": 8550, "retailCurrency": "EUR", "url": "https://pelican-shop.example/kettle.html"}
+    (root / "content" / "teapot.md").write_text(
+        "Title: Teapot\nDate: 2026-10-01\nSlug: teapot\nCategory: Shop\n\n"
+        '<div data-croissant-product-id="TPT-1" data-croissant-price="a lot" data-croissant-currency="EUR">'
+        '<p class="price">a lot</p></div>\n', encoding="utf-8")  # max_invalid is 0
+    done = subprocess.run([pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"], cwd=root, capture_output=True,
+                          text=True, env={**os.environ, "COLUMNS": "400"})
+    printed = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "Traceback" not in printed and 'File "' not in printed, printed
+    assert "croissant-embed: " in printed and "teapot.html: product TPT-1" in printed, printed
+    assert held(root) == {}  # a guard stopped the sync
+
+
+def test_a_failing_build_ends_mkdocs_with_our_message_and_no_traceback(tmp_path):
+    mkdocs = tool("mkdocs", BIN / "mkdocs")
+    root = project(tmp_path, "mkdocs")
+    (root / "docs" / "products" / "kettle.md").write_text(
+        '# Kettle\n\n<div data-croissant-product-id="KTL-9" data-croissant-price="a lot" data-croissant-currency="EUR">'
+        '<p class="price">a lot</p></div>\n', encoding="utf-8")
+    done = subprocess.run([mkdocs, "build", "-f", str(root / "mkdocs.yml")], cwd=root, capture_output=True, text=True)
+    printed = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "Traceback" not in printed and "croissant-embed: " in printed and "product KTL-9" in printed, printed
 
 
 def test_the_jinja2_extension_renders_what_the_build_step_would_and_the_build_keeps_it(tmp_path):

@@ -74,3 +74,36 @@ def test_carts_cli_creates_once_and_reports_bad_orders_with_exit_3(tmp_path):
     missing = runner.invoke(main, ["carts", "get", "no-such-cart", "--config", str(config)])
     assert missing.exit_code == 1 and "unknown cart" in missing.output
     assert len(store.carts()) == 1
+
+
+def test_carts_get_fulfill_and_cancel_find_the_cart_by_its_order_number_and_say_its_id(tmp_path):
+    config = copy_sample(tmp_path)
+    runner = CliRunner()
+    created = {}
+    for number in ("AN-1001", "AN-1002"):
+        order = tmp_path / f"{number}.json"
+        order.write_text(json.dumps({**ORDER, "order_number": number}), encoding="utf-8")
+        done = runner.invoke(main, ["carts", "create", str(order), "--config", str(config)])
+        assert done.exit_code == 0, done.output
+        created[number] = json.loads(done.stdout)["id"]
+    found = runner.invoke(main, ["carts", "get", "--order", "AN-1001", "--config", str(config)])
+    assert found.exit_code == 0, found.output
+    assert json.loads(found.stdout)["id"] == created["AN-1001"]  # stdout stays the cart's JSON
+    assert f"order AN-1001: cart id {created['AN-1001']}" in found.stderr
+    fulfilled = runner.invoke(main, ["carts", "fulfill", "--order", "AN-1001", "--config", str(config)])
+    cancelled = runner.invoke(main, ["carts", "cancel", "--order", "AN-1002", "--config", str(config)])
+    assert fulfilled.exit_code == 0 and cancelled.exit_code == 0, fulfilled.output + cancelled.output
+    store = SandboxStore(str(config.parent / ".croissant" / "sandbox.sqlite3"))
+    assert store.get_cart(created["AN-1001"])["state"] == "fulfilled"
+    assert store.get_cart(created["AN-1002"])["state"] == "cancelled"
+    by_id = runner.invoke(main, ["carts", "get", created["AN-1002"], "--config", str(config)])
+    assert by_id.exit_code == 0 and json.loads(by_id.stdout)["id"] == created["AN-1002"]
+    unknown = runner.invoke(main, ["carts", "get", "--order", "AN-9999", "--config", str(config)])
+    assert unknown.exit_code == 1 and "unknown cart" in unknown.output and "order AN-9999: cart id " in unknown.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["0b6f1c1e-1111-4c5e-9b1a-000000000001", "--order", "AN-1001"]])
+def test_carts_get_needs_exactly_one_of_a_cart_id_and_an_order_number(tmp_path, args):
+    config = copy_sample(tmp_path)
+    refused = CliRunner().invoke(main, ["carts", "get", *args, "--config", str(config)])
+    assert refused.exit_code == 2 and "--order NUMBER" in refused.output

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..errors import DataError
-from ..orders import cart_payload, parse_order, store_namespace
+from ..orders import cart_id_for, cart_payload, parse_order, store_namespace
 from ..settings import Settings
 from . import main
 from .build_commands import config_option, settings_from
@@ -47,34 +47,51 @@ def namespace(settings: Settings):
     return store_namespace(settings.merchant_id, settings.cart_namespace)
 
 
-def _by_id(action: str, cart_id: str, config: Path | None) -> None:
+def _by_id(action: str, cart_id: str | None, order_number: str | None, config: Path | None) -> None:
+    """Call the cart endpoint ``action`` for the cart named by its id or by its order's number."""
     from ..clients import sync_client
 
+    if (cart_id is None) == (order_number is None):
+        raise click.UsageError("give the cart id (CART_ID) or the order number (--order NUMBER), not both")
     settings = settings_from(config)
+    if order_number is not None:
+        cart_id = cart_id_for(order_number.strip(), namespace(settings))
+        # said on stderr so that stdout stays the cart's JSON
+        click.echo(f"order {order_number.strip()}: cart id {cart_id}", err=True)
     with sync_client(settings) as client:
         call = {"get": client.get_cart, "fulfill": client.fulfill_cart, "cancel": client.cancel_cart}[action]
         _echo_json(call(cart_id))
 
 
+def _cart_reference(command):
+    """CART_ID, or ``--order NUMBER`` whose cart id is derived as ``carts create`` derives it."""
+    command = click.option(
+        "--order", "order_number", metavar="NUMBER",
+        help="The order number instead of CART_ID: its cart id is derived as `carts create` derives it "
+             "(not for orders created with a cart_id of their own).",
+    )(command)
+    return click.argument("cart_id", required=False)(command)
+
+
 @carts_group.command("get")
-@click.argument("cart_id")
+@_cart_reference
 @config_option
-def get_command(cart_id: str, config: Path | None) -> None:
+def get_command(cart_id: str | None, order_number: str | None, config: Path | None) -> None:
     """Print the cart with its buyback values."""
-    _by_id("get", cart_id, config)
+    _by_id("get", cart_id, order_number, config)
 
 
 @carts_group.command("fulfill")
-@click.argument("cart_id")
+@_cart_reference
 @config_option
-def fulfill_command(cart_id: str, config: Path | None) -> None:
+def fulfill_command(cart_id: str | None, order_number: str | None, config: Path | None) -> None:
     """Mark the order shipped: the shopper can now sell items back."""
-    _by_id("fulfill", cart_id, config)
+    _by_id("fulfill", cart_id, order_number, config)
 
 
 @carts_group.command("cancel")
-@click.argument("cart_id")
+@_cart_reference
 @config_option
-def cancel_command(cart_id: str, config: Path | None) -> None:
+def cancel_command(cart_id: str | None, order_number: str | None, config: Path | None) -> None:
     """Mark the order cancelled."""
-    _by_id("cancel", cart_id, config)
+    _by_id("cancel", cart_id, order_number, config)

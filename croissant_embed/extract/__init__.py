@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ..currencies import exponent
+from .articles import article_permalink
 from .candidates import FIELDS, Candidate, SourceResult
-from .markup import canonical_url, from_attributes, from_capture, from_opengraph, from_snipcart, link_targets, meta_tags
+from .markup import canonical_url, from_attributes, from_capture, from_opengraph, from_snipcart, link_targets, meta_tags, page_language
 from .markup_product import from_visible_markup
 from .normalise import PageAddress, Product, normalise, page_slug, page_url, printable
 from .placement import POSITIONS, body_end_offset, has_component, head_offset, marker_offset, matches_selector, selector_offset
@@ -59,6 +60,9 @@ class PageAnalysis:
     head_at: int | None = None
     pdp_at: int | None = None
     checkout_at: int | None = None
+    language: str | None = None
+    """The product page's ``<html lang>``, and its hreflang alternates as ``(hreflang, href)``: how translations are told apart."""
+    alternates: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -178,7 +182,8 @@ def analyse(page: Html, rel_path: str, options: ExtractOptions) -> PageAnalysis:
     # the page's own address matters when the data names a URL, or when base_url cannot give one
     declared_url = canonical_url(page, meta) if fields.get("url") or not options.base_url else None
     address = PageAddress(rel_path, options.base_url, declared_url)
-    relation, target = address.relation(fields.get("url"))
+    # with no URL in the data, an article's own link (its permalink) tells its page from the listings repeating it
+    relation, target = address.relation(fields.get("url") or article_permalink(page))
     # a page naming its own address is known to be another; else it must link there, as cards do
     if relation == "elsewhere" and (declared_url or address.path_of(target) in {address.path_of(href) for href in link_targets(page)}):
         return PageAnalysis("not-product", f"the product's own page is {target}: this page (a listing, tag or category) only shows it", warnings=kept)
@@ -204,6 +209,7 @@ def analyse(page: Html, rel_path: str, options: ExtractOptions) -> PageAnalysis:
     if product is None:
         return PageAnalysis("invalid", "; ".join(problems), product_id=raw_id, sources=sources, problems=tuple(problems), warnings=kept)
     pdp_at, placement_warnings = _place(page, product, options, prices)
+    language, alternates = page_language(page)
     return PageAnalysis(
         "product",
         product=product,
@@ -212,6 +218,8 @@ def analyse(page: Html, rel_path: str, options: ExtractOptions) -> PageAnalysis:
         warnings=kept + tuple(placement_warnings),
         head_at=head_offset(page),
         pdp_at=pdp_at,
+        language=language,
+        alternates=alternates,
     )
 
 

@@ -132,6 +132,24 @@ def canonical_url(page: Html, meta: Mapping[str, str]) -> str | None:
     return href or (meta.get("og:url") or "").strip() or None
 
 
+def page_language(page: Html) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """The page's ``<html lang>`` (lower case) and its hreflang alternates as ``(hreflang, href)`` pairs."""
+    root = next(page.tags_with("<html", lambda tag: tag.name == "html"), None)
+    links = page.tags_with("hreflang", lambda tag: tag.name == "link" and "alternate" in (tag.get("rel") or "").lower().split())
+    language = language_tag(root.get("lang") or root.get("xml:lang") or "") if root is not None else None
+    alternates = tuple(
+        (language_tag(tag.get("hreflang") or "") or "", (tag.get("href") or "").strip())
+        for tag in links
+        if (tag.get("href") or "").strip() and (tag.get("hreflang") or "").strip()
+    )
+    return language, alternates
+
+
+def language_tag(value: str) -> str | None:
+    """A language tag in one spelling (``en_US`` -> ``en-us``), or None when empty."""
+    return value.strip().replace("_", "-").lower() or None
+
+
 def link_targets(page: Html) -> list[str]:
     """The ``href`` of every ``<a>`` of the page."""
     return [tag.attrs["href"] for tag in page.tags_with("href", lambda tag: tag.name == "a" and "href" in tag.attrs)]

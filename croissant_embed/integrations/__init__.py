@@ -12,14 +12,10 @@ from pathlib import Path
 
 from ..build import BuildOptions, BuildResult, Outcome, run_build
 from ..plan import result_of
-from ..errors import CroissantError
+from ..errors import BuildFailed
 from ..settings import load_settings
 
 log = logging.getLogger("croissant_embed")
-
-
-class BuildFailed(CroissantError):
-    """The build step finished with a non-zero exit code (the messages say why)."""
 
 
 def run_after_generator(
@@ -39,10 +35,10 @@ def run_after_generator(
     summary = result.summary
     log.info("croissant-embed: %d pages injected; %d products to create, %d to update, %d unchanged",
              injected, summary["create"], summary["update"], summary["unchanged"])
+    if result.outcome is not Outcome.OK:  # the messages say why: they become the one error the generator shows
+        failed = [(p, result_of(p, result.results)) for p in result.products if result_of(p, result.results).status == "failed"]
+        detail = " ".join(line.strip() for line in result.messages) or "; ".join(f"{p.id}: {outcome.error}" for p, outcome in failed[:5])
+        raise BuildFailed(f"croissant-embed: {result.outcome.value}: {detail}")
     for message in result.messages:
         log.warning("croissant-embed: %s", message)
-    if result.outcome is not Outcome.OK:
-        failed = [(p, result_of(p, result.results)) for p in result.products if result_of(p, result.results).status == "failed"]
-        detail = "; ".join(result.messages) or "; ".join(f"{p.id}: {outcome.error}" for p, outcome in failed[:5])
-        raise BuildFailed(f"croissant-embed: {result.outcome.value}: {detail}")
     return result

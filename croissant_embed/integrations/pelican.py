@@ -6,17 +6,22 @@ In pelicanconf.py::
     CROISSANT_CONFIG = "croissant.toml"   # optional; default: croissant.toml beside the settings
     CROISSANT_SYNC = "auto"               # auto | always | never
 
-``SITEURL`` is the base URL when the croissant settings give none.
+``SITEURL`` is the base URL when the croissant settings give none. A failed build ends
+``pelican`` with exit code 1 and the build step's message, logged as a critical error.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 
+from ..errors import CroissantError
 from . import run_after_generator
+
+log = logging.getLogger("croissant_embed")
 
 
 def finalized(pelican: Any) -> None:
@@ -24,13 +29,19 @@ def finalized(pelican: Any) -> None:
     settings = pelican.settings
     root = Path(settings.get("PATH", ".")).resolve().parent
     config = settings.get("CROISSANT_CONFIG")
-    run_after_generator(
-        Path(pelican.output_path),
-        root=root,
-        config_file=(root / config) if config else None,
-        site_url=settings.get("SITEURL") or None,
-        sync_mode=settings.get("CROISSANT_SYNC", "auto"),
-    )
+    try:
+        run_after_generator(
+            Path(pelican.output_path),
+            root=root,
+            config_file=(root / config) if config else None,
+            site_url=settings.get("SITEURL") or None,
+            sync_mode=settings.get("CROISSANT_SYNC", "auto"),
+        )
+    except CroissantError as exc:
+        # Pelican logs any exception a plugin raises with its traceback; SystemExit is not
+        # caught there, so the run ends with Pelican's exit code 1 and our message alone.
+        log.critical("%s", exc)
+        raise SystemExit(1) from exc
 
 
 def register() -> None:

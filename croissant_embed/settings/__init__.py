@@ -67,6 +67,8 @@ class Settings:
     client_secret: Secret | None = field(default=None, repr=False)
     base_url: str | None = None
     default_currency: str | None = None
+    default_language: str | None = None
+    """The language whose page a product shared by translations is synced from (``<html lang>``, e.g. "en")."""
     include: tuple[str, ...] = ("**/*.html", "**/*.htm")
     exclude: tuple[str, ...] = ()
     placement_selector: str | None = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from ..currencies import is_currency
 from ..extract import POSITIONS
 
 MAX_TIMEOUT = 300.0
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
+"""A BCP 47 language tag, roughly: a primary language, then subtags (region, script, variant)."""
 
 def checked_values(root: Path, values: dict[str, Any], problems: list[str], *, known: set[str], state_dir_name: str) -> dict[str, Any]:
     """The values the settings keep, converted; every problem found is added to ``problems``."""
@@ -64,6 +67,12 @@ def checked_values(root: Path, values: dict[str, Any], problems: list[str], *, k
         if not is_currency(code):
             problems.append(f"default_currency: {clean['default_currency']!r} is not an ISO 4217 code such as USD")
         clean["default_currency"] = code
+    if clean.get("default_language") is not None:
+        tag = str(clean["default_language"]).strip().replace("_", "-").lower()
+        if not _LANGUAGE_TAG.fullmatch(tag):
+            problems.append(f"default_language: {clean['default_language']!r} is not a language tag such as \"en\" or \"fr-CA\" "
+                            "(as pages declare it in <html lang>)")
+        clean["default_language"] = tag
     for key in ("base_url", "api_url", "local_url"):
         if clean.get(key):
             problems += _url_problems(key, str(clean[key]))

@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 CONFIG_NAME = "croissant.toml"
 FILE_KEYS = {
-    "site_dir", "environment", "api_url", "local_url", "merchant_id", "base_url", "default_currency",
+    "site_dir", "environment", "api_url", "local_url", "merchant_id", "base_url", "default_currency", "default_language",
     "include", "exclude", "placement", "quantity_selector", "checkout_selector", "capture", "payload",
     "templates_dir", "concurrency", "timeout", "retries", "max_invalid", "max_unplaced", "max_drop", "workers", "cart_namespace",
     "checkout_app",
