@@ -17,12 +17,12 @@ import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .cache import CacheReader, CacheRow, from_entry, page_key, to_entry
 from .discover import Found
 from .errors import ConfigError, DiskFull, SiteError
-from .extract import Html, PageAnalysis, analyse
+from .extract import OWN_COMPONENT, Html, PageAnalysis, analyse
 from .render import Renderer
 from .contract import ProductRow, product_row
 from .report import PageRecord
@@ -64,7 +64,7 @@ UNPLACED = ("no place for the component next to the price: set [placement] selec
 def is_unplaced(analysis: PageAnalysis) -> bool:
     """Whether a valid product's page has no place for the component (and no component of its own)."""
     # a theme that carries its own component is placed already (extraction says so in a warning)
-    return analysis.status == "product" and analysis.pdp_at is None and not any("of its own" in w for w in analysis.warnings)
+    return analysis.status == "product" and analysis.pdp_at is None and OWN_COMPONENT not in analysis.warnings
 
 
 def _record(rel: str, analysis: PageAnalysis, changed: bool) -> PageRecord:
@@ -105,6 +105,14 @@ def has_marker_bytes(data: bytes) -> bool:
     return data.startswith((b"\xff\xfe", b"\xfe\xff")) or MARKER_BYTES in data
 
 
+class _Hit(NamedTuple):
+    """A page's analysis from the cache, its cached JSON, and whether those bytes were final."""
+
+    analysis: PageAnalysis
+    entry: str
+    stable: bool
+
+
 class PageProcessor:
     """Processes single pages for one build's settings (one per worker process)."""
 
@@ -141,18 +149,31 @@ class PageProcessor:
             log.debug("internal error on %s", found.rel, exc_info=True)
             return PageOutcome(PageRecord(found.rel, "error", f"internal error while analysing: {type(exc).__name__} {str(exc)[:200]}"))
 
+    def _cached(self, key: str) -> _Hit | None:
+        """The cached analysis of these bytes, or None: a miss, or an entry that no longer reads.
+
+        A damaged entry is simply analysed again; the fresh entry replaces it in the cache.
+        """
+        hit = self.cache.get(key)
+        if hit is None:
+            return None
+        try:
+            return _Hit(from_entry(hit[0]), hit[0], hit[1])
+        except (ValueError, TypeError, KeyError, AttributeError):
+            log.debug("cache entry for %s does not read; analysing the page again", key)
+            return None
+
     def _process(self, found: Found) -> PageOutcome:
         if found.skipped:
             return PageOutcome(PageRecord(found.rel, "not-product", found.skipped))
         data = read_bytes(found.path, found.rel)
         key = page_key(found.rel, data)
-        hit = self.cache.get(key)
-        if hit is not None and hit[1]:  # these exact bytes were final last time: nothing to do
-            return self._outcome(found.rel, from_entry(hit[0]), hit[0], False, (CacheRow(key, None, True),))
+        hit = self._cached(key)
+        if hit is not None and hit.stable:  # these exact bytes were final last time: nothing to do
+            return self._outcome(found.rel, hit.analysis, hit.entry, False, (CacheRow(key, None, True),))
         if hit is not None and not self.write and not has_marker_bytes(data):
-            analysis = from_entry(hit[0])  # a dry run over an un-injected page: no need to decode
-            wanted = _wanted(analysis)
-            return self._outcome(found.rel, analysis, hit[0], wanted, (CacheRow(key, None, not wanted),))
+            wanted = _wanted(hit.analysis)  # a dry run over an un-injected page: no need to decode
+            return self._outcome(found.rel, hit.analysis, hit.entry, wanted, (CacheRow(key, None, not wanted),))
         page = decode(data, found.rel)
         stripped = strip(page.text)
         clean = stripped.text
@@ -165,8 +186,7 @@ class PageProcessor:
             entry = known = to_entry(analysis)
             entry.encode("utf-8")  # what is cached and reported must be writable (no lone surrogates)
         else:
-            analysis = from_entry(hit[0])
-            known = hit[0]
+            analysis, known = hit.analysis, hit.entry
         wanted = _wanted(analysis)
         if not self.write and clean is page.text:
             changed = wanted  # a page without earlier insertions changes exactly when it gets some

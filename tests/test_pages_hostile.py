@@ -143,7 +143,28 @@ def test_utf16_pages_keep_their_byte_order(tmp_path, encoding, bom):
     assert strip_insertions(after.decode(encoding)).encode(encoding) == original
 
 
-def test_a_page_whose_analysis_breaks_becomes_an_error_and_the_others_go_on(tmp_path):
+def test_a_page_whose_processing_breaks_becomes_an_error_and_the_others_go_on(tmp_path):
+    site = tmp_path / "site"
+    pages = make_store(site, 3)
+    first, _ = build(tmp_path, site, "--dry-run")
+    assert first.returncode == 0
+    broken = "p/00001/index.html"  # its cached analysis puts the component past the end of the page: splicing raises
+    with sqlite3.connect(tmp_path / ".croissant" / "cache.sqlite3") as db:
+        key = page_key(broken, pages[broken])
+        [(entry,)] = db.execute("SELECT entry FROM pages WHERE key = ?", (key,)).fetchall()
+        analysis = json.loads(entry)
+        analysis[8] = 10**9  # pdp_at
+        db.execute("UPDATE pages SET entry = ? WHERE key = ?", (json.dumps(analysis), key))
+    result, report = build(tmp_path, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    records = {page["path"]: page for page in report["pages"]}
+    assert records[broken]["status"] == "error"
+    assert records[broken]["reason"].startswith("internal error while analysing: ValueError")
+    assert {rel: records[rel]["status"] for rel in pages if rel != broken} == dict.fromkeys(set(pages) - {broken}, "injected")
+    assert (site / broken).read_bytes() == pages[broken]  # nothing half-written
+
+
+def test_a_damaged_cache_entry_is_analysed_again_and_replaced(tmp_path):
     site = tmp_path / "site"
     pages = make_store(site, 3)
     first, _ = build(tmp_path, site, "--dry-run")
@@ -154,9 +175,10 @@ def test_a_page_whose_analysis_breaks_becomes_an_error_and_the_others_go_on(tmp_
     result, report = build(tmp_path, site, "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
     records = {page["path"]: page for page in report["pages"]}
-    assert records[broken]["status"] == "error"
-    assert records[broken]["reason"].startswith("internal error while analysing: JSONDecodeError")
-    assert {rel: records[rel]["status"] for rel in pages if rel != broken} == dict.fromkeys(set(pages) - {broken}, "injected")
+    assert {rel: records[rel]["status"] for rel in pages} == dict.fromkeys(pages, "injected")  # the damaged entry is analysed again
+    with sqlite3.connect(tmp_path / ".croissant" / "cache.sqlite3") as db:
+        [(entry,)] = db.execute("SELECT entry FROM pages WHERE key = ?", (page_key(broken, pages[broken]),)).fetchall()
+    assert json.loads(entry)[0] == "product"  # and the fresh entry replaced it
 
 
 def test_an_insertion_point_inside_a_tag_or_raw_text_is_refused_with_the_reason():

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..build import BuildOptions, BuildResult, run_build
+from ..extract import URL_ID
 from ..plan import result_of
 from ..settings import Settings, load_settings
 from . import EXIT_FOR_OUTCOME, EXIT_OK, EXIT_SYNC_FAILED, main
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from ..survey import Proposal, SiteSurvey
 
 _MAX_WARNINGS_SHOWN = 20
-_URL_ID_WARNING = "URL path"
 """What the page warning of an id taken from the page's URL says (the extract stage writes it)."""
 
 
@@ -98,7 +98,7 @@ def _print_summary(result: BuildResult, settings: Settings, options: BuildOption
     url_ids, url_pages = _url_ids(result)
     # each such page carries the same warning: one line for all of them below, not one per page
     warnings = [(record.path, w) for record in result.pages for w in record.warnings
-                if not (record.path in url_pages and _URL_ID_WARNING in w)]
+                if not (record.path in url_pages and w.startswith(URL_ID))]
     if url_ids:
         shown = ", ".join(repr(pid) for pid in url_ids[:5]) + (", ..." if len(url_ids) > 5 else "")
         click.echo(f"warning: {len(url_ids)} products have no id of their own; their URL path is used: {shown}. "

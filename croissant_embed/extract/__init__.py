@@ -24,7 +24,13 @@ from .scan import Html
 from .structured import from_jsonld, from_microdata
 from .visible import PagePrices, data_amount, infer_currency
 
-__all__ = ["ExtractOptions", "Html", "PageAnalysis", "Product", "analyse", "analyse_page", "page_url", "POSITIONS", "PriceError"]
+__all__ = ["ExtractOptions", "Html", "OWN_COMPONENT", "PageAnalysis", "Product", "URL_ID", "analyse", "analyse_page", "page_url", "POSITIONS",
+           "PriceError"]
+
+URL_ID = "id: the page's data names no product id, so its URL path"
+"""How the warning for an id taken from the page's URL starts (the CLI folds them into one line)."""
+OWN_COMPONENT = "the page already has a <croissant-toggle-pdp> of its own; none injected"
+"""The warning of a page whose theme placed the component itself (it is not unplaced)."""
 
 Status = Literal["product", "not-product", "invalid"]
 _DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
@@ -190,7 +196,7 @@ def analyse(page: Html, rel_path: str, options: ExtractOptions) -> PageAnalysis:
     if fields.get("id") is None or not str(fields["id"]).strip():
         fields["id"], sources["id"] = page_slug(rel_path), "url"
         kept += (
-            f"id: the page's data names no product id, so its URL path {fields['id']!r} is used; give a real one with "
+            f"{URL_ID} {fields['id']!r} is used; give a real one with "
             "data-croissant-product-id, a sku in the structured data, or [capture] id",
         )
     raw_id = printable(str(fields["id"]).strip())
@@ -234,7 +240,7 @@ def _place(page: Html, product: Product, options: ExtractOptions, prices: PagePr
             f"{format_minor(product.price, product.currency)} {product.currency} (from {product.sources.get('price')})"
         )
     if has_component(page):
-        return None, warnings + ["the page already has a <croissant-toggle-pdp> of its own; none injected"]
+        return None, warnings + [OWN_COMPONENT]
     offset = marker_offset(page)
     if offset is None and options.placement_selector:
         offset = selector_offset(page, options.placement_selector, options.placement_position)
