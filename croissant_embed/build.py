@@ -28,7 +28,7 @@ from .discover import discover
 from .errors import AuthError, ConfigError
 from .extract import Product
 from .feed import feed_paths, write_feeds
-from .outputs import OutputFile, output_problems
+from .outputs import KINDS, OutputFile, output_problems
 from .plan import InvalidProduct, PlannedProduct, Result, Results, make_plan, plan_summary, translations
 from .planfile import write_plan
 from .process import process_pages
@@ -223,7 +223,7 @@ def removed_products(settings: Settings, options: BuildOptions, catalogue: Catal
         messages.append(f"{len(removed)} products synced before are no longer on the site (the API has no delete): "
                         + ", ".join(repr(r) for r in removed[:10]) + (" ..." if len(removed) > 10 else ""))
     if options.prune_report is not None:
-        body = {"kind": "croissant-embed-prune-report", "version": 1, "target": settings.api_base_url,
+        body = {"kind": KINDS["prune-report"], "version": 1, "target": settings.api_base_url,
                 "removed": [{"id": pid, "last_synced_hash": state.confirmed[pid]} for pid in removed]}
         write_atomic(options.prune_report, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return removed

@@ -16,6 +16,7 @@ from typing import Any
 from .errors import ConfigError, SiteError
 from .extract import Product
 from .extract.prices import format_minor
+from .outputs import KINDS
 from .render import Renderer
 from .settings import Settings
 from .sitefiles import write_atomic
@@ -42,7 +43,7 @@ def feed_paths(site: Path, path: str) -> tuple[Path, Path]:
 def json_feed(products: list[Product], settings: Settings) -> bytes:
     """The JSON feed: ``{"version": 1, "products": [{"id": ..., <contract fields>}]}``."""
     items = [{"id": p.id, **settings.payload.payload(p.fields())} for p in sorted(products, key=lambda p: p.id)]
-    return (json.dumps({"kind": "croissant-embed-feed", "version": 1, "products": items}, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    return (json.dumps({"kind": KINDS["feed-json"], "version": 1, "products": items}, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 def rss_feed(products: list[Product], settings: Settings) -> bytes:
@@ -56,7 +57,7 @@ def rss_feed(products: list[Product], settings: Settings) -> bytes:
         for p in sorted(products, key=lambda p: p.id)
     ]
     items = [{key: _xml_text(value) for key, value in item.items()} for item in items]
-    text = Renderer(settings).render("feed.xml", items=items, title="Product feed", link=_xml_text(settings.base_url or ""))
+    text = Renderer(settings).render("feed.xml", items=items, generator=KINDS["feed-xml"], title="Product feed", link=_xml_text(settings.base_url or ""))
     return (text + "\n").encode("utf-8")
 
 

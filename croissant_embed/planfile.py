@@ -14,10 +14,11 @@ from typing import Any, Callable, Mapping
 
 from .contract import payload_hash
 from .errors import PlanError
+from .outputs import KINDS
 from .plan import PlannedProduct
 from .sitefiles import atomic_file
 
-PLAN_KIND = "croissant-embed-plan"
+PLAN_KIND = KINDS["plan"]
 
 
 def write_plan(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from .outputs import KINDS
 from .plan import PlannedProduct, Result, result_of
 from .sitefiles import atomic_file
 
@@ -69,7 +70,7 @@ def write_report(
     head = {"environment": environment, "dry_run": dry_run, "timings": timings, "note": note}
     encoders = (("pages", pages, _page_json), ("products", products, lambda entry: _product_json(entry, result_of(entry, results))))
     with atomic_file(path, "w") as out:
-        out.write('{"kind": "croissant-embed-report", "version": %d' % VERSION)
+        out.write('{"kind": %s, "version": %d' % (json.dumps(KINDS["report"]), VERSION))
         for key, value in head.items():
             if value is not None:
                 out.write(f", {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")

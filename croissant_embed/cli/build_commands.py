@@ -10,7 +10,7 @@ import click
 
 from ..build import BuildOptions, BuildResult, run_build
 from ..extract import URL_ID
-from ..plan import result_of
+from ..plan import PlannedProduct, Result, Results, result_of
 from ..settings import Settings, load_settings
 from . import EXIT_FOR_OUTCOME, EXIT_OK, EXIT_SYNC_FAILED, main
 from .progress import ProgressBar
@@ -127,11 +127,16 @@ def _print_summary(result: BuildResult, settings: Settings, options: BuildOption
         for entry in [e for e in result.products if e.to_send][:20]:
             click.echo(f"  would {entry.action} {entry.id!r} ({entry.page})")
         return
-    outcomes = [(entry, result_of(entry, result.results)) for entry in result.products]
-    failed = [(entry, outcome) for entry, outcome in outcomes if outcome.status == "failed"]
-    click.echo(f"sync: {sum(1 for _, outcome in outcomes if outcome.status == 'synced')} synced, {len(failed)} failed")
+    synced, failed = _synced_and_failed(result.products, result.results)
+    click.echo(f"sync: {synced} synced, {len(failed)} failed")
     for entry, outcome in failed:
         click.echo(f"failed: product {entry.id!r} ({entry.page}): {outcome.error}", err=True)
+
+
+def _synced_and_failed(products: list[PlannedProduct], results: Results) -> tuple[int, list[tuple[PlannedProduct, Result]]]:
+    """How many products a sync sent, and those that failed with their result."""
+    outcomes = [(entry, result_of(entry, results)) for entry in products]
+    return sum(1 for _, outcome in outcomes if outcome.status == "synced"), [pair for pair in outcomes if pair[1].status == "failed"]
 
 
 @main.command("apply")
@@ -150,11 +155,9 @@ def apply_command(plan_file: Path, config: Path | None, report_path: Path | None
     result = apply_plan(settings_from(config), plan_file, report_path=report_path, on_progress=ProgressBar(enabled=not quiet))
     for message in result.messages:
         click.echo(message, err=True)
-    outcomes = [(entry, result_of(entry, result.results)) for entry in result.products]
-    for entry, outcome in outcomes:
-        if outcome.status == "failed":
-            click.echo(f"failed: product {entry.id!r}: {outcome.error}", err=True)
-    synced = sum(1 for _, outcome in outcomes if outcome.status == "synced")
+    synced, failed = _synced_and_failed(result.products, result.results)
+    for entry, outcome in failed:
+        click.echo(f"failed: product {entry.id!r}: {outcome.error}", err=True)
     click.echo(f"plan {plan_file}: {result.note}; {synced} synced, {len(result.products) - synced} not sent")
     sys.exit(EXIT_OK if result.ok else EXIT_SYNC_FAILED)
 

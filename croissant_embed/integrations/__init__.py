@@ -36,7 +36,8 @@ def run_after_generator(
     log.info("croissant-embed: %d pages injected; %d products to create, %d to update, %d unchanged",
              injected, summary["create"], summary["update"], summary["unchanged"])
     if result.outcome is not Outcome.OK:  # the messages say why: they become the one error the generator shows
-        failed = [(p, result_of(p, result.results)) for p in result.products if result_of(p, result.results).status == "failed"]
+        outcomes = [(p, result_of(p, result.results)) for p in result.products]
+        failed = [(p, outcome) for p, outcome in outcomes if outcome.status == "failed"]
         detail = " ".join(line.strip() for line in result.messages) or "; ".join(f"{p.id}: {outcome.error}" for p, outcome in failed[:5])
         raise BuildFailed(f"croissant-embed: {result.outcome.value}: {detail}")
     for message in result.messages:
