@@ -1,16 +1,30 @@
-"""Measure croissant-embed against Pagefind on the same synthetic store, in one run.
+"""Measure croissant-embed against the generator, the floor and Pagefind on the same store, in one run.
 
-    python benchmarks/run.py                     # 10,000 product pages (written by this script)
-    python benchmarks/run.py --pages 2000 --hugo # the store built by Hugo (needs hugo)
+    python benchmarks/run.py                        # 10,000 product pages (written by generate_store.py)
+    python benchmarks/run.py --pages 10000 --hugo   # the store built by Hugo, Hugo's build timed in the same run
+    python benchmarks/run.py --pages 100000         # the scale run (no Pagefind, 10 ms latency: see --help)
 
-Prints wall time, pages per second, peak memory and the ratio to Pagefind for: Pagefind
-over the site, `build --dry-run` cold (first run) and warm (pages unchanged, cache present),
-a full sync of every product to the sandbox over loopback with latency, and a no-op sync;
-plus peak memory on a store a fifth the size. Writes benchmarks/out/results.json.
+In one run on one machine, each figure with its wall time and peak memory:
+
+- Hugo (``--hugo``): a clean ``hugo`` build of the store's project (content + layouts).
+- The floor: read + decode + one ``str.find`` + splice + write to a temporary copy of every
+  page on all cores, and a stat of every page in one process (``floor.py``); plus the
+  interpreter's start (``python -c pass``).
+- ``build`` with page writes, cold and warm: the site is first copied (not timed) and the
+  copy is built in place with ``--sync never`` (pages written, plan written, no network),
+  from an empty state folder (cold), then again (warm: pages already processed, cache present).
+- ``build --dry-run --report`` cold and warm on the site itself (no page writes).
+- Pagefind over the site (by default up to 20,000 pages: past them it needs gigabytes).
+- A full sync of every product to the sandbox over loopback with latency, and a no-op sync
+  (100 ms of latency by default up to 20,000 pages, 10 ms past them: 100,000 products at
+  160 requests a second would take ten minutes alone).
+- Scale: the cold and warm builds again on a store a tenth the size, their time per page
+  against the full size's (1.00 = linear), and peak memory at both sizes.
 
 Pagefind is installed (pip install 'pagefind[bin]') into benchmarks/out/venv, never into
 the project's environment. Peak memory is the largest resident set of any one process of
-the command (ru_maxrss from wait4), so a build's worker processes are covered.
+the command (ru_maxrss from wait4), so a build's worker processes are covered. Writes
+benchmarks/out/results.json (and results-N.json).
 """
 
 from __future__ import annotations
@@ -22,6 +36,7 @@ import platform
 import re
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import venv
@@ -35,6 +50,8 @@ from generate_store import generate, generate_hugo  # noqa: E402
 CLI = [sys.executable, "-m", "croissant_embed"]
 SECRET = "bench-secret-not-real"
 BASE_URL = "https://bench.example/"
+LARGE = 20_000  # pages: past them, no Pagefind and a shorter sandbox latency by default
+GOALS = {"cold_vs_hugo": 0.5, "warm_vs_hugo": 0.1, "cold_vs_floor": 3.0, "warm_vs_stat_floor": 2.0, "linear": 1.1}
 
 
 # Linux carries a process's peak RSS across fork and exec, so a command forked straight from
@@ -71,18 +88,19 @@ def pagefind_python() -> Path:
     return python
 
 
-def make_site(pages: int, hugo: bool) -> Path:
+def make_site(pages: int, hugo: bool) -> tuple[Path, dict | None]:
+    """The store's built pages, and for Hugo the timing of a clean ``hugo`` build of it (made in this run)."""
     if not hugo:
         site = OUT / f"store-{pages}"
         if not (site / "index.html").exists():
             generate(site, pages)
-        return site
+        return site, None
     project = OUT / f"hugo-{pages}"
-    if not (project / "public" / "index.html").exists():
+    if not (project / "hugo.toml").exists():
         generate_hugo(project, pages)
-        timing = run(["hugo", "--quiet", "--source", str(project)])
-        print(f"hugo built {pages} pages in {timing['wall_s']} s")
-    return project / "public"
+    shutil.rmtree(project / "public", ignore_errors=True)
+    timing = run(["hugo", "--quiet", "--source", str(project)])
+    return project / "public", {"wall_s": timing["wall_s"], "peak_mb": timing["peak_mb"]}
 
 
 def fresh(folder: Path) -> Path:
@@ -92,6 +110,17 @@ def fresh(folder: Path) -> Path:
     return folder
 
 
+def copy_site(site: Path, target: Path) -> Path:
+    """A copy of the site to write into (not timed)."""
+    if target.exists():
+        shutil.rmtree(target)
+    if shutil.which("cp"):
+        subprocess.run(["cp", "-a", str(site), str(target)], check=True)
+    else:
+        shutil.copytree(site, target, symlinks=True)
+    return target
+
+
 def build(site: Path, cwd: Path, *extra: str, env: dict | None = None, report: bool = False) -> dict:
     path = cwd / "report.json"
     result = run([*CLI, "build", str(site), "--quiet", "--base-url", BASE_URL, *(["--report", str(path)] if report else []), *extra], cwd=cwd, env=env)
@@ -99,26 +128,38 @@ def build(site: Path, cwd: Path, *extra: str, env: dict | None = None, report: b
     return result
 
 
-def measure(pages: int, hugo: bool, latency: float, concurrency: int) -> dict:
-    site = make_site(pages, hugo)
-    html_pages = sum(1 for _ in site.rglob("*.html"))
-    results: dict = {"pages": html_pages, "product_pages": pages, "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+def figure(result: dict, pages: int) -> dict:
+    return {"wall_s": result["wall_s"], "peak_mb": result["peak_mb"], "pages_per_s": round(pages / result["wall_s"])}
 
-    pf_out = fresh(OUT / "pagefind-index")
-    pf = run([str(pagefind_python()), "-m", "pagefind", "--site", str(site), "--output-path", str(pf_out)])
-    results["pagefind"] = {"wall_s": pf["wall_s"], "peak_mb": pf["peak_mb"], "pages_per_s": round(html_pages / pf["wall_s"])}
 
-    work = fresh(OUT / "work")
-    for name in ("cold", "warm"):
-        r = build(site, work, "--dry-run")
-        results[f"dry_run_{name}"] = {"wall_s": r["wall_s"], "peak_mb": r["peak_mb"], "pages_per_s": round(html_pages / r["wall_s"]),
-                                      "ratio_to_pagefind": round(r["wall_s"] / pf["wall_s"], 3)}
+def floor(site: Path) -> dict:
+    """The floor under any build step, and the interpreter's start (median of three)."""
+    copy = copy_site(site, OUT / "floor-copy")
+    script = str(HERE / "floor.py")
+    rewrite = run([sys.executable, script, str(site), str(copy)])
+    stat = run([sys.executable, script, str(site), "--stat"])
+    start = statistics.median(run([sys.executable, "-c", "pass"])["wall_s"] for _ in range(3))
 
-    # full sync and no-op sync against the sandbox over loopback, on a copy of the site
-    sync_site = OUT / "sync-site"
-    if sync_site.exists():
-        shutil.rmtree(sync_site)
-    shutil.copytree(site, sync_site)
+    def seconds(result: dict) -> float:
+        return float(re.search(r"@@floor (\S+)", result["output"]).group(1))
+
+    return {"rewrite_s": round(seconds(rewrite), 3), "stat_s": round(seconds(stat), 3), "start_s": round(start, 3)}
+
+
+def our_builds(site: Path, pages: int, name: str) -> dict:
+    """Cold and warm ``build`` with page writes (in place on a copy of the site), then cold and
+    warm ``build --dry-run --report`` on the site itself."""
+    copy = copy_site(site, OUT / f"{name}-site")
+    cwd = fresh(OUT / f"{name}-work")
+    out = {run_name: figure(build(copy, cwd, "--sync", "never"), pages) for run_name in ("cold", "warm")}
+    cwd = fresh(OUT / f"{name}-dry-work")
+    out |= {f"dry_{run_name}": figure(build(site, cwd, "--dry-run", report=True), pages) for run_name in ("cold", "warm")}
+    return out
+
+
+def syncs(site: Path, latency: float, concurrency: int) -> tuple[dict, dict]:
+    """A full sync and a no-op sync against the sandbox over loopback, on a copy of the site."""
+    sync_site = copy_site(site, OUT / "sync-site")
     sync_cwd = fresh(OUT / "sync-work")
     db = sync_cwd / "sandbox.sqlite3"
     server = subprocess.Popen([*CLI, "sandbox", "serve", "--port", "0", "--db", str(db), "--client-id", "bench", "--latency", str(latency)],
@@ -143,53 +184,120 @@ def measure(pages: int, hugo: bool, latency: float, concurrency: int) -> dict:
         synced = full["report"]["totals"].get("result_synced", 0)
         sync_s = full["report"]["timings"]["sync"]
         bound = concurrency / latency
-        results["full_sync"] = {"wall_s": full["wall_s"], "sync_s": sync_s, "products": synced, "requests": sent,
-                                "requests_per_s": round(synced / sync_s, 1), "bound_per_s": bound,
-                                "share_of_bound": round(synced / sync_s / bound, 3), "latency_s": latency, "concurrency": concurrency,
-                                "peak_mb": full["peak_mb"]}
+        full_sync = {"wall_s": full["wall_s"], "sync_s": sync_s, "products": synced, "requests": sent,
+                     "requests_per_s": round(synced / sync_s, 1), "bound_per_s": bound,
+                     "share_of_bound": round(synced / sync_s / bound, 3), "latency_s": latency, "concurrency": concurrency,
+                     "peak_mb": full["peak_mb"]}
         before = requests()
         noop = build(sync_site, sync_cwd, env=env, report=True)
-        results["noop_sync"] = {"wall_s": noop["wall_s"], "requests": requests() - before, "sync_s": noop["report"]["timings"]["sync"],
-                                "pages_s": noop["report"]["timings"]["pages"], "peak_mb": noop["peak_mb"]}
+        noop_sync = {"wall_s": noop["wall_s"], "requests": requests() - before, "sync_s": noop["report"]["timings"]["sync"],
+                     "pages_s": noop["report"]["timings"]["pages"], "peak_mb": noop["peak_mb"]}
     finally:
         server.terminate()
         server.wait(timeout=10)
+    return full_sync, noop_sync
+
+
+def compile_bytecode() -> None:
+    """Compile the package's bytecode first, as installing it does (PYTHONDONTWRITEBYTECODE would make every
+    command compile the modules edited since, and time that)."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "croissant_embed")], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def measure(pages: int, hugo: bool, *, pagefind: bool, latency: float, concurrency: int) -> dict:
+    compile_bytecode()
+    site, hugo_timing = make_site(pages, hugo)
+    html_pages = sum(1 for _ in site.rglob("*.html"))
+    results: dict = {"pages": html_pages, "product_pages": pages, "generator": "hugo" if hugo else "generate_store.py",
+                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+    if hugo_timing is not None:
+        results["hugo"] = {**hugo_timing, "pages_per_s": round(html_pages / hugo_timing["wall_s"])}
+    results["floor"] = floor(site)
+    results["build"] = our_builds(site, html_pages, "full")
+    results["scale"] = scale(pages, hugo, results)  # right after: the machine's load drifts over a long run
+    if pagefind:
+        pf_out = fresh(OUT / "pagefind-index")
+        pf = run([str(pagefind_python()), "-m", "pagefind", "--site", str(site), "--output-path", str(pf_out)])
+        results["pagefind"] = figure(pf, html_pages)
+    results["full_sync"], results["noop_sync"] = syncs(site, latency, concurrency)
     return results
 
 
-def memory_scaling(pages: int, hugo: bool) -> dict:
-    small = max(200, pages // 5)
-    out = {}
-    for n in (small, pages):
-        site = make_site(n, hugo)
-        r = build(site, fresh(OUT / f"mem-{n}"), "--dry-run", report=True)
-        out[str(n)] = r["peak_mb"]
+def scale(pages: int, hugo: bool, results: dict) -> dict:
+    """Our builds on a store a tenth the size: time per page against the full size's, and peak memory."""
+    small = max(100, pages // 10)
+    site, _ = make_site(small, hugo)
+    html_pages = sum(1 for _ in site.rglob("*.html"))
+    builds = our_builds(site, html_pages, "scale")
+    big = results["build"]
+    linear = {name: round((big[name]["wall_s"] / results["pages"]) / (builds[name]["wall_s"] / html_pages), 2) for name in builds}
+    return {"small_pages": html_pages, "small": builds, "per_page_ratio": linear,
+            "peak_mb": {str(html_pages): max(b["peak_mb"] for b in builds.values()), str(results["pages"]): max(b["peak_mb"] for b in big.values())}}
+
+
+def ratios(results: dict) -> dict:
+    """Each figure against its reference: Hugo, the floor."""
+    cold, warm, fl = results["build"]["cold"]["wall_s"], results["build"]["warm"]["wall_s"], results["floor"]
+    out = {"cold_vs_floor": round(cold / fl["rewrite_s"], 2), "warm_vs_stat_floor": round(warm / (fl["stat_s"] + fl["start_s"]), 2)}
+    if "hugo" in results:
+        out |= {"cold_vs_hugo": round(cold / results["hugo"]["wall_s"], 3), "warm_vs_hugo": round(warm / results["hugo"]["wall_s"], 3)}
+    if "pagefind" in results:
+        out |= {"dry_cold_vs_pagefind": round(results["build"]["dry_cold"]["wall_s"] / results["pagefind"]["wall_s"], 3),
+                "dry_warm_vs_pagefind": round(results["build"]["dry_warm"]["wall_s"] / results["pagefind"]["wall_s"], 3)}
     return out
+
+
+def report(results: dict) -> None:
+    """Print the figures and the ratios against their goals."""
+    print(f"site: {results['pages']} pages ({results['product_pages']} product pages, {results['generator']}), "
+          f"{results['machine']['cpus']} CPUs, Python {results['machine']['python']}")
+    print(f"{'':30}{'wall s':>9}{'pages/s':>10}{'peak MB':>9}")
+    rows = [("hugo (clean build)", results.get("hugo")), ("pagefind", results.get("pagefind")),
+            ("build, cold (writes pages)", results["build"]["cold"]), ("build, warm (writes pages)", results["build"]["warm"]),
+            ("build --dry-run --report, cold", results["build"]["dry_cold"]), ("build --dry-run --report, warm", results["build"]["dry_warm"])]
+    for name, row in rows:
+        if row is not None:
+            print(f"{name:30}{row['wall_s']:>9}{row.get('pages_per_s', ''):>10}{row['peak_mb']:>9}")
+    fl = results["floor"]
+    print(f"floor: read+decode+find+splice+write on all cores {fl['rewrite_s']} s; stat only {fl['stat_s']} s; "
+          f"interpreter start {fl['start_s']} s")
+    for name, value in results["ratios"].items():
+        goal = GOALS.get(name)
+        verdict = "" if goal is None else f"  (goal <= {goal}: {'met' if value <= goal else 'NOT met'})"
+        print(f"  {name:24}{value:>8}{verdict}")
+    fs, no = results["full_sync"], results["noop_sync"]
+    print(f"full sync: {fs['products']} products in {fs['sync_s']} s = {fs['requests_per_s']} req/s "
+          f"({fs['share_of_bound']:.1%} of the {fs['bound_per_s']:.0f} req/s bound; latency {fs['latency_s']} s, concurrency {fs['concurrency']})")
+    print(f"no-op sync: {no['requests']} HTTP requests, sync phase {no['sync_s']} s, whole build {no['wall_s']} s")
+    sc = results["scale"]
+    small = ", ".join(f"{name} {row['wall_s']} s" for name, row in sc["small"].items())
+    linear = ", ".join(f"{name} {value}" for name, value in sc["per_page_ratio"].items())
+    print(f"scale: at {sc['small_pages']} pages {small}")
+    print(f"  time per page at {results['pages']} pages / at {sc['small_pages']} (1.00 = linear): {linear}")
+    print(f"  peak MB of our builds by size: {sc['peak_mb']}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=10000)
-    parser.add_argument("--hugo", action="store_true", help="measure the store as built by Hugo")
-    parser.add_argument("--latency", type=float, default=0.1, help="sandbox latency per request (s)")
+    parser.add_argument("--hugo", action="store_true", help="measure the store as built by Hugo, and Hugo's build")
+    parser.add_argument("--pagefind", action=argparse.BooleanOptionalAction, default=None,
+                        help=f"measure Pagefind too (default: up to {LARGE:,} pages)")
+    parser.add_argument("--latency", type=float, default=None, help=f"sandbox latency per request, s (default: 0.1, 0.01 past {LARGE:,} pages)")
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
+    large = args.pages > LARGE
+    args.pagefind = not large if args.pagefind is None else args.pagefind
+    args.latency = (0.01 if large else 0.1) if args.latency is None else args.latency
     OUT.mkdir(exist_ok=True)
-    results = measure(args.pages, args.hugo, args.latency, args.concurrency)
-    results["peak_mb_by_pages"] = memory_scaling(args.pages, args.hugo)
-    results["generator"] = "hugo" if args.hugo else "generate_store.py"
-    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    p, c, w = results["pagefind"], results["dry_run_cold"], results["dry_run_warm"]
-    fs, no = results["full_sync"], results["noop_sync"]
-    print(f"site: {results['pages']} pages ({args.pages} product pages, {results['generator']}), {os.cpu_count()} CPUs")
-    print(f"{'':24}{'wall s':>9}{'pages/s':>10}{'peak MB':>9}{'vs Pagefind':>13}")
-    print(f"{'pagefind':24}{p['wall_s']:>9}{p['pages_per_s']:>10}{p['peak_mb']:>9}{'1.000':>13}")
-    print(f"{'build --dry-run (cold)':24}{c['wall_s']:>9}{c['pages_per_s']:>10}{c['peak_mb']:>9}{c['ratio_to_pagefind']:>13}")
-    print(f"{'build --dry-run (warm)':24}{w['wall_s']:>9}{w['pages_per_s']:>10}{w['peak_mb']:>9}{w['ratio_to_pagefind']:>13}")
-    print(f"full sync: {fs['products']} products in {fs['sync_s']} s = {fs['requests_per_s']} req/s "
-          f"({fs['share_of_bound']:.1%} of the {fs['bound_per_s']:.0f} req/s bound; latency {fs['latency_s']} s, concurrency {fs['concurrency']})")
-    print(f"no-op sync: {no['requests']} HTTP requests, sync phase {no['sync_s']} s, whole build {no['wall_s']} s")
-    print(f"peak MB by size: {results['peak_mb_by_pages']}")
+    results = measure(args.pages, args.hugo, pagefind=args.pagefind, latency=args.latency, concurrency=args.concurrency)
+    results["ratios"] = ratios(results)
+    text = json.dumps(results, indent=2) + "\n"
+    (OUT / "results.json").write_text(text)
+    (OUT / f"results-{args.pages}{'-hugo' if args.hugo else ''}.json").write_text(text)
+    report(results)
     print(f"written: {OUT / 'results.json'}")
 
 

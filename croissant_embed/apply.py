@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AuthError, ConfigError, PlanError
-from .contract import canonical_json
+from .contract import DEFAULT_MARKET, canonical_json
 from .plan import PlannedProduct, Results
 from .planfile import read_plan
 from .report import write_report
@@ -38,12 +38,14 @@ def apply_plan(
 ) -> ApplyResult:
     """Send what the plan holds, unless it was applied already or is stale."""
     plan = read_plan(plan_path)
-    if plan["target"] != settings.api_base_url:
-        raise ConfigError([f"the plan was made for {plan['target']}, but the settings point at {settings.api_base_url}"])
-    state = SyncState(settings.state_dir, settings.api_base_url)
+    market = plan.get("market") if isinstance(plan.get("market"), str) else DEFAULT_MARKET
+    settings = settings.for_market(market)  # a market's plan is sent with its merchant's credentials
+    if plan["target"] != settings.state_target:
+        raise ConfigError([f"the plan was made for {plan['target']}, but the settings point at {settings.state_target}"])
+    state = SyncState(settings.state_dir, settings.state_target)
     table = state.table
     entries = [
-        PlannedProduct(p["id"], p["page"], canonical_json(p["payload"]), {}, "update" if p["base"] else "create", p["hash"])
+        PlannedProduct(p["id"], p["page"], canonical_json(p["payload"]), {}, "update" if p["base"] else "create", p["hash"], market=market)
         for p in plan["products"]
     ]
     if table.last_sync == plan["id"]:

@@ -16,6 +16,8 @@ class CIContext:
 
     provider: str | None
     preview_reason: str | None = None
+    step_summary: str | None = None
+    """GitHub Actions' ``GITHUB_STEP_SUMMARY``: the file a job's Markdown summary is appended to."""
 
     @property
     def is_preview(self) -> bool:
@@ -51,7 +53,7 @@ def detect(env: Mapping[str, str]) -> CIContext:
     """The CI context from environment variables."""
     for name, marker, preview in _PROVIDERS:
         if _set(env, marker):
-            return CIContext(name, preview(env))
+            return CIContext(name, preview(env), (env.get("GITHUB_STEP_SUMMARY") or "").strip() or None if name == "github-actions" else None)
     if env.get("CI", "").strip().lower() in ("true", "1", "yes"):
         return CIContext("generic")
     return CIContext(None)

@@ -1,11 +1,13 @@
 """Discover stage: the pages of a built site, filtered by include and exclude globs.
 
 Symbolic links are never followed: a linked folder could loop or lead out of the site,
-and writing through a linked file would change something that is not the site's.
+and writing through a linked file would change something that is not the site's. The same
+walk removes the temporary files a killed build left behind, when asked to.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import SiteError
+from .sitefiles import is_stale_temporary
 
 
 @dataclass(frozen=True)
@@ -50,15 +53,25 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 def matches(rel: str, patterns: tuple[str, ...]) -> bool:
     """Whether ``rel`` matches any of the glob patterns."""
-    return any(glob_regex(p).match(rel) for p in patterns)
+    return bool(patterns) and _any_glob(patterns).match(rel) is not None
 
 
-def discover(site: Path, *, include: tuple[str, ...], exclude: tuple[str, ...]) -> Iterator[Found]:
-    """Every page file of the site in a stable order; links are listed as skipped."""
+@lru_cache(maxsize=64)
+def _any_glob(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for several globs: a site's every file is matched against them."""
+    return re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns), re.S)
+
+
+def discover(site: Path, *, include: tuple[str, ...], exclude: tuple[str, ...], clean: bool = False) -> Iterator[Found]:
+    """Every page file of the site in a stable order; links are listed as skipped.
+
+    ``clean``: also delete the temporary files of atomic writes that a killed build left (a
+    folder is listed before any of its pages is handed out, so none of this build's is seen).
+    """
     if not site.is_dir():
         raise SiteError(f"the site folder {site} does not exist or is not a folder")
     root = str(site.resolve())
-    yield from _walk(root, "", include, exclude)
+    yield from _walk(root, "", include, exclude, clean)
 
 
 def _link_would_be_read(entry: os.DirEntry[str], rel: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
@@ -71,7 +84,7 @@ def _link_would_be_read(entry: os.DirEntry[str], rel: str, include: tuple[str, .
     return matches(probe, include) and not matches(probe, exclude)
 
 
-def _walk(folder: str, prefix: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> Iterator[Found]:
+def _walk(folder: str, prefix: str, include: tuple[str, ...], exclude: tuple[str, ...], clean: bool) -> Iterator[Found]:
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as exc:
@@ -83,8 +96,12 @@ def _walk(folder: str, prefix: str, include: tuple[str, ...], exclude: tuple[str
             if _link_would_be_read(entry, rel, include, exclude):
                 yield Found(Path(entry.path), rel, "symbolic link (not followed)")
         elif entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path, rel + "/", include, exclude)
-        elif entry.name.endswith(".croissant-tmp") or not matches(rel, include) or matches(rel, exclude):
+            yield from _walk(entry.path, rel + "/", include, exclude, clean)
+        elif entry.name.endswith(".croissant-tmp"):
+            if clean and is_stale_temporary(entry):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+        elif not matches(rel, include) or matches(rel, exclude):
             continue
         else:
             yield Found(entry.path, rel)

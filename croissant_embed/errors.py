@@ -115,6 +115,11 @@ class ApiError(CroissantError):
         status_part = f" -> {status}" if status is not None else ""
         super().__init__(f"{prefix}{status_part}: {message}")
 
+    @property
+    def cause(self) -> str:
+        """What went wrong without the request it happened to (one cause is shared by many products)."""
+        return f"HTTP {self.status}: {self.message}" if self.status is not None else self.message
+
 
 class AuthError(ApiError):
     """The credentials or the token were refused (401/403)."""

@@ -5,6 +5,7 @@ or a data mistake never reaches Croissant as if it were a catalogue change:
 
 - no product pages at all (a configuration problem: the wrong folder or globs);
 - one id with two different payloads on pages that are not translations of each other;
+- one id in two markets of the same merchant;
 - more invalid products than ``max_invalid``;
 - more valid products whose page got no component than ``max_unplaced``;
 - a sync to Croissant's sandbox or production of prices whose currency was only guessed;
@@ -16,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from .contract import ProductRow
 from .errors import ConfigError
@@ -75,6 +76,22 @@ def _shown(payload: dict[str, Any], key: str) -> str:
     return json.dumps(payload[key], ensure_ascii=False) if key in payload else "(none)"
 
 
+def ids_shared_by_markets(rows: list[ProductRow], merchant_of: Mapping[str, object]) -> Stop | None:
+    """One id in two markets of the same merchant: the later sync would overwrite the other market's price."""
+    first: dict[tuple[object, str], ProductRow] = {}
+    clashes: list[tuple[ProductRow, ProductRow]] = []
+    for row in rows:
+        seen = first.setdefault((merchant_of[row.market], row.id), row)
+        if seen.market != row.market:
+            clashes.append((seen, row))
+    if not clashes:
+        return None
+    return Stop((f"{len(clashes)} product ids are in two markets of the same merchant, where one price would overwrite the other; "
+                 "give the markets their own ids with id_template in [[markets]] (such as \"{id}-eur\"), or their own "
+                 "merchant; nothing was synced:",
+                 *(f"  product {a.id!r}: market {a.market} ({a.page}) and market {b.market} ({b.page})" for a, b in clashes[:20])))
+
+
 def too_many_invalid(invalid: list[InvalidProduct], max_invalid: int) -> Stop | None:
     """More invalid products than tolerated: each is listed with its problems."""
     if len(invalid) <= max_invalid:
@@ -104,10 +121,11 @@ def guessed_currencies(rows: list[ProductRow], environment: str) -> Stop | None:
                  *(f"  {row.page}: product {row.id}" for row in guessed)))
 
 
-def sudden_drop(now: int, before: int, max_drop: float) -> Stop | None:
-    """The product count fell suspiciously since the last sync."""
+def sudden_drop(now: int, before: int, max_drop: float, *, market: str | None = None) -> Stop | None:
+    """The product count (of one market, when named) fell suspiciously since the last sync."""
     if before >= DROP_MIN_PRODUCTS and now < before * (1 - max_drop):
-        return Stop((f"the product count dropped from {before} to {now}, more than max_drop = {max_drop:.0%}: a broken theme "
+        where = f"market {market}: " if market else ""
+        return Stop((f"{where}the product count dropped from {before} to {now}, more than max_drop = {max_drop:.0%}: a broken theme "
                      "or a partial build?; nothing was synced. If the products really went away, pass --allow-drop "
                      "(or raise max_drop).",))
     return None

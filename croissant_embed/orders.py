@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .api.types import CartLine, CartPayload
 from .currencies import is_currency
@@ -137,12 +137,12 @@ def parse_order(raw: Any, *, where: str = "order") -> Order:
     )
 
 
-def cart_payload(order: Order, namespace: uuid.UUID) -> CartPayload:
-    """The ``POST /carts`` body for an order."""
+def cart_payload(order: Order, namespace: uuid.UUID, *, product_id: Callable[[str], str] = str) -> CartPayload:
+    """The ``POST /carts`` body for an order (``product_id`` gives each line's id at Croissant: a market's)."""
     lines: list[CartLine] = []
     for line in order.lines:
         entry: CartLine = {
-            "retailerProductId": line.product_id,
+            "retailerProductId": product_id(line.product_id),
             "quantity": line.quantity,
             "retailSalePrice": line.unit_price,
             "retailSaleCurrency": line.currency,

@@ -1,10 +1,10 @@
 """The files a build writes besides the pages, checked before any page is touched.
 
-``--report``, ``--plan``, ``--prune-report`` and ``--feed`` name files. None of them may
-replace a file croissant-embed did not write itself (a page of the site, a config, anyone's
-data): an existing file is replaced only when it carries the mark of the output it would
-become. Each output of this version starts with its ``kind``; outputs of version 0.1 are
-recognised by their shape.
+``--report``, ``--report-html``, ``--plan``, ``--prune-report`` and ``--feed`` name files.
+None of them may replace a file croissant-embed did not write itself (a page of the site, a
+config, anyone's data): an existing file is replaced only when it carries the mark of the
+output it would become. Each output of this version starts with its ``kind`` (the HTML
+report, in its generator ``<meta>``); outputs of version 0.1 are recognised by their shape.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ KINDS = {
     "prune-report": "croissant-embed-prune-report",
     "feed-json": "croissant-embed-feed",
     "feed-xml": "croissant-embed-feed",
+    "report-html": "croissant-embed-report-html",
 }
 _HEAD_BYTES = 64 * 1024
 _LEGACY = {
@@ -46,7 +47,8 @@ def written_by_us(path: Path, kind: str) -> bool:
             head = handle.read(_HEAD_BYTES)
     except OSError:
         return False
-    if KINDS[kind].encode("ascii") in head[:512]:
+    # the whole name, not a prefix: "croissant-embed-report" also begins "croissant-embed-report-html"
+    if re.search(rb"(?<![\w-])" + re.escape(KINDS[kind].encode("ascii")) + rb"(?![\w-])", head[:512]):
         return True
     legacy = _LEGACY.get(kind)
     return bool(legacy and legacy.search(head))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Mapping, NamedTuple
 from urllib.parse import urlsplit
 
-from .contract import PayloadShape, ProductRow
+from .contract import DEFAULT_MARKET, PayloadShape, ProductRow, StoredPayload, payload_text
 
 Action = Literal["create", "update", "unchanged", "invalid"]
 
@@ -34,12 +34,25 @@ class PlannedProduct:
 
     id: str
     page: str
-    payload_json: str | None
+    payload: str | StoredPayload | None
+    """The payload's canonical JSON (:attr:`payload_json`), or where it is kept; None for an invalid product."""
     sources: dict[str, str]
     action: Action
     hash: str | None = None
     problems: tuple[str, ...] = ()
     also_on: tuple[str, ...] = ()
+    market: str = DEFAULT_MARKET
+
+    @property
+    def key(self) -> str:
+        """What the product's result is kept under: its id, with its market's name outside the default market
+        (markets of different merchants may share ids)."""
+        return self.id if self.market == DEFAULT_MARKET else f"{self.market}\x1f{self.id}"
+
+    @property
+    def payload_json(self) -> str | None:
+        """The payload as canonical JSON (None for an invalid product)."""
+        return payload_text(self.payload)
 
     @property
     def to_send(self) -> bool:
@@ -52,17 +65,19 @@ class Result(NamedTuple):
 
     status: str
     error: str | None = None
+    cause: str | None = None
+    """What went wrong without the request it happened to: the key failures are grouped by."""
 
 
 Results = dict[str, Result]
-"""Product id -> what the sync made of it (products it did not reach are absent)."""
+"""Product key (:attr:`PlannedProduct.key`) -> what the sync made of it (products it did not reach are absent)."""
 
 
 def result_of(entry: PlannedProduct, results: Mapping[str, Result]) -> Result:
     """What became of ``entry``: its result, ``skipped`` when none, its problems when invalid."""
     if entry.action == "invalid":
         return Result("skipped", "; ".join(entry.problems))
-    return results.get(entry.id, Result("skipped"))
+    return results.get(entry.key, Result("skipped"))
 
 
 def all_sent(results: Mapping[str, Result]) -> bool:
@@ -89,16 +104,21 @@ def translations(
     page, else the one in the site's main language (the ``<html lang>`` most product pages
     declare), else the first.
     """
-    groups: dict[str, list[ProductRow]] = {}
-    for row in rows:
-        groups.setdefault(row.id, []).append(row)
-    if len(groups) == len(rows):
+    repeated = _repeated_ids(rows)
+    if not repeated:
         return rows, []
+    groups: dict[str, list[ProductRow]] = {}  # only the ids on several pages: a large catalogue has few
+    for row in rows:
+        if row.id in repeated:
+            groups.setdefault(row.id, []).append(row)
     key = dict(shape.keys)
     main = _main_language(rows)
     ordered: list[ProductRow] = []
     conflicts: list[Conflict] = []
-    for group in groups.values():
+    for first in rows:
+        group = groups.pop(first.id, None) if first.id in repeated else [first]
+        if group is None:
+            continue  # placed with the first page of its id
         if len(group) > 1:
             kept = _synced_page(group, default_language, main, key.get("url"))
             group = [kept, *(row for row in group if row is not kept)]
@@ -110,6 +130,18 @@ def translations(
                     conflicts.append(Conflict(kept, row, kept_payload.get(currency) != payload.get(currency)))
         ordered += group
     return ordered, conflicts
+
+
+def _repeated_ids(rows: list[ProductRow]) -> set[str]:
+    """The ids that more than one row has."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for row in rows:
+        if row.id in seen:
+            repeated.add(row.id)
+        else:
+            seen.add(row.id)
+    return repeated
 
 
 def _main_language(rows: list[ProductRow]) -> str | None:
@@ -170,6 +202,7 @@ def make_plan(
     synced: Mapping[str, str],
     unconfirmed: Mapping[str, str] | None = None,
     full: bool = False,
+    market: str = DEFAULT_MARKET,
 ) -> list[PlannedProduct]:
     """Every product with its action (the first page of an id is planned, its other pages are ``also_on``).
 
@@ -179,20 +212,26 @@ def make_plan(
     guards' concern (:func:`.guards.conflicting_duplicates`).
     """
     resend = unconfirmed or {}
-    first: dict[str, ProductRow] = {}
-    also_on: dict[str, list[str]] = {}
+    repeated = _repeated_ids(rows)
+    pages: dict[str, list[str]] = {}  # the pages of each id on several of them (a large catalogue keeps no map of every id)
     for row in rows:
-        if row.id in first:
-            also_on.setdefault(row.id, []).append(row.page)
-            continue
-        first[row.id] = row
+        if row.id in repeated:
+            pages.setdefault(row.id, []).append(row.page)
     entries: list[PlannedProduct] = []
-    for row in first.values():
+    planned: set[str] = set()
+    for row in rows:
+        also_on: tuple[str, ...] = ()
+        if row.id in repeated:
+            if row.id in planned:
+                continue  # a later page of an id: the first is planned, with the others in also_on
+            planned.add(row.id)
+            also_on = tuple(pages[row.id][1:])
         previous = synced.get(row.id)
         changed = previous != row.hash or full or row.id in resend
         action: Action = "create" if previous is None else "update" if changed else "unchanged"
-        entries.append(PlannedProduct(row.id, row.page, row.payload_json, row.sources, action, row.hash, (), tuple(also_on.get(row.id, ()))))
-    entries += [PlannedProduct(bad.product_id or "", bad.page, None, bad.sources, "invalid", problems=bad.problems) for bad in invalid]
+        entries.append(PlannedProduct(row.id, row.page, row.payload, row.sources, action, row.hash, (), also_on, market))
+    entries += [PlannedProduct(bad.product_id or "", bad.page, None, bad.sources, "invalid", problems=bad.problems, market=market)
+                for bad in invalid]
     return entries
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from .contract import payload_hash
+from .contract import DEFAULT_MARKET, payload_hash
 from .errors import PlanError
 from .outputs import KINDS
 from .plan import PlannedProduct
@@ -31,6 +31,7 @@ def write_plan(
     entries: list[PlannedProduct],
     confirmed: Mapping[str, str],
     removed: list[str],
+    market: str = DEFAULT_MARKET,
 ) -> None:
     """Write a plan for ``apply``: what to send, the hashes, and the state it was made against.
 
@@ -46,6 +47,7 @@ def write_plan(
         "generation": generation,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "removed": removed,
+        "market": market,
     }
     with atomic_file(path, "w") as out:
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ',"products":[')

@@ -1,39 +1,40 @@
 """Process stage, page by page: read -> strip earlier insertions -> extract (or cache) -> render -> splice -> write.
 
 Pages are independent, so large sites are processed by worker processes (one per core by
-default), each taking chunks of pages; results come back in site order. Each page is
-written atomically as soon as it is processed.
+default, see :mod:`.workers`); results come back in site order. Each page is
+written atomically as soon as it is processed. A page whose file is exactly as an earlier
+build left it (told by its status, see :mod:`.cache`) is not read at all: what that build
+made of it is taken back from the cache.
 """
 
 from __future__ import annotations
 
-import ctypes
-import itertools
+import copy
+import gc
 import logging
-import multiprocessing
 import os
-import signal
 import sys
-import threading
-from concurrent.futures import ProcessPoolExecutor
+import time
 from dataclasses import dataclass, replace
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple
 
-from .cache import CacheReader, CacheRow, from_entry, page_key, to_entry
+from .cache import (AnalysisCache, CacheReader, CacheRow, FileRow, field_values, fingerprint, from_entry, outcome_from_json, outcome_json,
+                    page_key, to_entry)
 from .discover import Found
 from .errors import ConfigError, DiskFull, SiteError
-from .extract import OWN_COMPONENT, Html, PageAnalysis, analyse
+from .extract import OWN_COMPONENT, Html, PageAnalysis, Product, analyse
 from .render import Renderer
-from .contract import ProductRow, product_row
+from .contract import VARIANT_FIELDS, PayloadStore, ProductRow, product_row
 from .report import PageRecord
 from .rewrite import MARKER_PREFIX, splice, strip
-from .settings import Settings
-from .sitefiles import decode, read_bytes, write_atomic
+from .settings import DEFAULT_MARKET, Market, Settings, market_of
+from .sitefiles import decode, file_stat, read_page, write_page
+from .workers import InSiteOrder, worker_count
 
-PARALLEL_MIN_PAGES = 400
 MARKER_BYTES = MARKER_PREFIX.encode("ascii")
-CHUNK_PAGES = 200
-PR_SET_PDEATHSIG = 1
+PAYLOADS_IN_MEMORY = 20_000
+"""Products whose payloads a build keeps in memory; the payloads of the others wait on disk until sent or written."""
+FREEZE_EVERY = 1000  # pages
 log = logging.getLogger(__name__)
 
 
@@ -47,12 +48,22 @@ class PageOutcome:
 
     record: PageRecord
     entry: str | None = None
-    cache_rows: tuple[CacheRow, ...] = ()
-    row: ProductRow | None = None
+    cache_rows: tuple[CacheRow | FileRow, ...] = ()
+    rows: tuple[ProductRow, ...] = ()
+    """The page's products to plan: its product, or each of its variants."""
 
     def analysis(self) -> PageAnalysis | None:
         """The analysis of an invalid product page (or of any product page, when kept)."""
         return None if self.entry is None else from_entry(self.entry)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # every page's outcome crosses from a worker: as plain tuples it unpickles several times faster than as dataclasses
+        return (_outcome_of, (field_values(self.record), self.entry, self.cache_rows, tuple(field_values(row) for row in self.rows)))
+
+
+def _outcome_of(record: tuple[Any, ...], entry: str | None, cache_rows: tuple[CacheRow | FileRow, ...],
+                rows: tuple[tuple[Any, ...], ...]) -> PageOutcome:
+    return PageOutcome(PageRecord(*record), entry, cache_rows, tuple(ProductRow(*row) for row in rows))
 
 
 UNPLACED = ("no place for the component next to the price: set [placement] selector in croissant.toml to the CSS "
@@ -72,7 +83,7 @@ def _record(rel: str, analysis: PageAnalysis, changed: bool) -> PageRecord:
     if analysis.status == "product":
         if is_unplaced(analysis):
             return PageRecord(rel, "unplaced", UNPLACED, analysis.product_id, warnings)
-        return PageRecord(rel, "injected" if changed else "unchanged", "", analysis.product_id, warnings)
+        return PageRecord(rel, "injected" if changed else "unchanged", "", analysis.product_id, warnings, analysis.placement)
     if analysis.checkout_at is not None:
         return PageRecord(rel, "injected" if changed else "unchanged", "checkout: opt-in script", None, warnings)
     return PageRecord(rel, analysis.status, analysis.reason, analysis.product_id, warnings)
@@ -92,7 +103,7 @@ def refuse_unsafe_offsets(analysis: PageAnalysis, page: Html) -> PageAnalysis:
                 if offset is not None and (problem := page.insertion_problem(offset))]
     if not problems:
         return analysis
-    return replace(analysis, pdp_at=None, head_at=None, checkout_at=None, warnings=analysis.warnings + tuple(problems))
+    return replace(analysis, pdp_at=None, head_at=None, checkout_at=None, placement="", warnings=analysis.warnings + tuple(problems))
 
 
 def _foreign_markers(count: int) -> str:
@@ -126,11 +137,11 @@ class PageProcessor:
         self.cache = cache
         self.keep_products = keep_products
 
-    def insertions(self, analysis: PageAnalysis) -> list[tuple[int, str]]:
+    def insertions(self, analysis: PageAnalysis, rel: str) -> list[tuple[int, str]]:
         """The snippets this page gets, with their offsets in the clean text."""
         out: list[tuple[int, str]] = []
         if analysis.product is not None and analysis.pdp_at is not None:
-            out.append((analysis.pdp_at, self.renderer.pdp(analysis.product)))
+            out.append((analysis.pdp_at, self.renderer.pdp(analysis.shown, analysis.variants, market=market_of(rel, self.settings.markets))))
             if analysis.head_at is not None:
                 out.append((analysis.head_at, self.renderer.bundle))
         if analysis.checkout_at is not None:
@@ -166,14 +177,16 @@ class PageProcessor:
     def _process(self, found: Found) -> PageOutcome:
         if found.skipped:
             return PageOutcome(PageRecord(found.rel, "not-product", found.skipped))
-        data = read_bytes(found.path, found.rel)
+        read_at = time.time_ns()
+        data, status = read_page(found.path, found.rel)
         key = page_key(found.rel, data)
+        final = (status, key, read_at)
         hit = self._cached(key)
         if hit is not None and hit.stable:  # these exact bytes were final last time: nothing to do
-            return self._outcome(found.rel, hit.analysis, hit.entry, False, (CacheRow(key, None, True),))
+            return self._outcome(found, hit.analysis, hit.entry, False, (CacheRow(key, None, True),), final)
         if hit is not None and not self.write and not has_marker_bytes(data):
             wanted = _wanted(hit.analysis)  # a dry run over an un-injected page: no need to decode
-            return self._outcome(found.rel, hit.analysis, hit.entry, wanted, (CacheRow(key, None, not wanted),))
+            return self._outcome(found, hit.analysis, hit.entry, wanted, (CacheRow(key, None, not wanted),), final)
         page = decode(data, found.rel)
         stripped = strip(page.text)
         clean = stripped.text
@@ -190,79 +203,80 @@ class PageProcessor:
         wanted = _wanted(analysis)
         if not self.write and clean is page.text:
             changed = wanted  # a page without earlier insertions changes exactly when it gets some
-            return self._outcome(found.rel, analysis, known, changed, (CacheRow(key, entry, not changed),))
-        new_text = splice(clean, self.insertions(analysis))
+            return self._outcome(found, analysis, known, changed, (CacheRow(key, entry, not changed),), final)
+        new_text = splice(clean, self.insertions(analysis, found.rel))
         changed = new_text != page.text
         rows: tuple[CacheRow, ...] = (CacheRow(key, entry, not changed),)
         if changed and self.write:
             output = page.encode(new_text)
-            write_atomic(found.path, output)
-            rows += (CacheRow(page_key(found.rel, output), known, True),)  # the next in-place run finds it final
-        return self._outcome(found.rel, analysis, known, changed, rows)
+            written = write_page(str(found.path), output, permissions=status.st_mode & 0o7777)
+            output_key = page_key(found.rel, output)
+            rows += (CacheRow(output_key, known, True),)  # the next in-place run finds it final
+            final = None if written is None else (written, output_key, 0)
+        return self._outcome(found, analysis, known, changed, rows, final)
 
-    def _outcome(self, rel: str, analysis: PageAnalysis, entry: str, changed: bool, rows: tuple[CacheRow, ...]) -> PageOutcome:
-        # the plan's row is computed here, in the worker; the analysis travels only when needed
-        product = analysis.product
-        row = None if product is None else product_row(rel, product.id, product.fields(), product.sources, self.settings.payload,
-                                                       language=analysis.language, alternates=analysis.alternates)
-        keep = entry if analysis.status == "invalid" or (row is not None and self.keep_products) else None
-        return PageOutcome(_record(rel, analysis, changed), keep, rows, row)
+    def _outcome(
+        self, found: Found, analysis: PageAnalysis, entry: str, changed: bool, rows: tuple[CacheRow, ...],
+        final: tuple[os.stat_result, str, int] | None,
+    ) -> PageOutcome:
+        """The page's outcome; with ``final`` (its file's status, the key of the bytes it holds, when the status
+        was taken: 0 when just written), also what the next build may take back by that status alone."""
+        # the plan's rows are computed here, in the worker; the analysis travels only when needed
+        rel = found.rel
+        sold = analysis.variants or ((analysis.product,) if analysis.product is not None else ())
+        market = market_of(rel, self.settings.markets)
+        language = analysis.language and sys.intern(analysis.language)  # one string for every page in it, sent once per chunk
+        products = tuple(product_row(rel, *_in_market(product, market), product.sources, self.settings.payload, language=language,
+                                     alternates=analysis.alternates, market=DEFAULT_MARKET if market is None else market.name)
+                         for product in sold)
+        invalid = analysis.status == "invalid" or bool(analysis.invalid_variants)
+        record = _record(rel, analysis, changed)
+        if final is not None:
+            status, key, read_at = final
+            stable = not changed or not read_at  # a page just written is final; a dry run also keeps what it judged
+            known = _record(rel, analysis, False) if changed and stable else record
+            rows += (FileRow(rel, str(found.path), file_stat(status), key, len(entry), stable, outcome_json(known, products, invalid), read_at),)
+        return PageOutcome(record, entry if invalid or (bool(products) and self.keep_products) else None, rows, products)
 
 
-_WORKER: PageProcessor | None = None
+def _in_market(product: Product, market: Market | None) -> tuple[str, dict[str, Any]]:
+    """A product's id and fields as its market knows them: its ids (and its group's) through the market's id_template."""
+    values = product.fields()
+    if market is None:
+        return product.id, values
+    if product.group_id is not None:
+        values[VARIANT_FIELDS[0]] = market.product_id(product.group_id)
+    return market.product_id(product.id), values
 
 
-def _start_worker(processor: PageProcessor, parent: int) -> None:
-    global _WORKER
-    _die_with_parent(parent)
-    _WORKER = processor
+
+def outcomes_fingerprint(settings: Settings) -> str:
+    """What a page's outcome depends on besides its analysis: the payload's fields and the markets."""
+    return fingerprint(settings.payload, [(market.name, market.path, market.id_template) for market in settings.markets])
 
 
-def _die_with_parent(parent: int) -> None:
-    """Have the kernel kill this worker when the build process dies (Linux; elsewhere a no-op).
-
-    A SIGKILLed build cannot shut its pool down, and its workers would otherwise wait on
-    the task queue forever. The parent may have died before the request was made: then the
-    worker has already been handed to another parent, and leaves at once. (The signal follows
-    the thread that forked the worker: the pool forks from the thread that submits the pages,
-    the build's own, which lives as long as the build.)
-    """
-    if not sys.platform.startswith("linux"):
-        return
+def _known_outcome(found: Found, cache: AnalysisCache, *, write: bool, keep_products: bool) -> PageOutcome | None:
+    """The outcome of a page whose file is as an earlier build left it, without reading it (None: read it)."""
+    if found.skipped:
+        return None
+    hit = cache.known(found.rel, str(found.path), stable_only=write)
+    if hit is None:
+        return None
+    key, text = hit
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
-        return
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-def _run_chunk(chunk: Sequence[Found]) -> list[PageOutcome]:
-    assert _WORKER is not None
-    return [_WORKER(found) for found in chunk]
-
-
-def worker_count(settings: Settings) -> int:
-    """Worker processes to use: the setting, else one per available core."""
-    if settings.workers:
-        return settings.workers
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def _chunks(first: list[Found], rest: Iterator[Found]) -> Iterator[list[Found]]:
-    pending = first
-    for found in rest:
-        pending.append(found)
-        if len(pending) >= CHUNK_PAGES:
-            yield pending
-            pending = []
-    while pending:
-        yield pending[:CHUNK_PAGES]
-        pending = pending[CHUNK_PAGES:]
+        record, rows, invalid = outcome_from_json(found.rel, text)
+    except (ValueError, TypeError, KeyError):
+        log.debug("cache row of %s does not read; reading the page", found.rel)
+        return None
+    outcome = PageOutcome(record, None, (), rows)
+    if invalid or (keep_products and rows):
+        outcome.entry = cache.entry(key)
+        try:
+            from_entry(outcome.entry or "")
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None  # a damaged entry: the page is analysed again
+    cache.keep(found.rel)
+    return outcome
 
 
 def process_pages(
@@ -272,24 +286,37 @@ def process_pages(
     *,
     write: bool,
     cache: CacheReader,
+    known: AnalysisCache | None = None,
     keep_products: bool = False,
 ) -> Iterator[PageOutcome]:
-    """Every page processed, in site order; in worker processes for large sites.
+    """Every page processed, in site order; in worker processes when many pages need work.
 
-    Pages are handed to the workers while the site is still being walked, so discovery and
-    processing overlap.
+    A page ``known`` by its file's status is taken back from the cache without being read.
+    The others are handed to the workers while the site is still being walked, so discovery
+    and processing overlap; a few of them among many known pages are processed right here.
+    Past :data:`PAYLOADS_IN_MEMORY` products, payloads are kept on disk, so that memory does
+    not grow with them.
     """
+    if known is not None and known.empty:
+        cache = CacheReader(cache.path, empty=True)  # a cold build: no page is looked up (each query costs as much as a small page's read)
     processor = PageProcessor(replace(settings, client_secret=None), renderer, write=write, cache=cache, keep_products=keep_products)
-    # forking a process that runs other threads (a plugin inside `mkdocs serve`, an embedding
-    # server) can deadlock the child: such callers get the pages processed in-process
-    workers = worker_count(settings) if threading.active_count() == 1 else 1
-    pages = iter(founds)
-    head = list(itertools.islice(pages, PARALLEL_MIN_PAGES))
-    if workers <= 1 or len(head) < PARALLEL_MIN_PAGES:
-        yield from map(processor, itertools.chain(head, pages))
-        return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(processor, os.getpid())) as pool:
-        for outcomes in pool.map(_run_chunk, _chunks(head, pages)):
-            yield from outcomes
+    local = copy.copy(processor)  # its own cache connection: one opened here must never reach a forked worker
+    local.cache = CacheReader(cache.path, empty=cache.empty)
+    outcomes = InSiteOrder(processor, local, workers=worker_count(settings))(
+        founds, lambda found: None if known is None else _known_outcome(found, known, write=write, keep_products=keep_products))
+    products, store = 0, None
+    # What the build keeps of each page lives until its end: the collector need not scan it again at each of its full
+    # passes, which would cost more per page the larger the site. Never thaw what a host process froze itself.
+    freezing = gc.get_freeze_count() == 0
+    try:
+        for count, outcome in enumerate(outcomes, 1):
+            products += len(outcome.rows)
+            if products > PAYLOADS_IN_MEMORY and outcome.rows:
+                store = store or PayloadStore()
+                outcome.rows = tuple(store.keep(outcome.rows))
+            if freezing and count % FREEZE_EVERY == 0:
+                gc.freeze()
+            yield outcome
+    finally:
+        if freezing:
+            gc.unfreeze()

@@ -7,14 +7,15 @@ unescaped and a typo in a template fails the build instead of rendering blank.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import jinja2
 
 from .errors import ConfigError
 from .extract import Product
-from .settings import Settings
+from .settings import Market, Settings
 
 CDN_BUNDLE = "https://cdn.croissant.com/croissant-toggle-web-components/dist.js"
 LOCAL_BUNDLE_PATH = "/components/dist.js"
@@ -42,6 +43,7 @@ class Renderer:
     """Renders every snippet for one build's settings."""
 
     def __init__(self, settings: Settings) -> None:
+        self.environment, self.merchant_id = settings.environment, settings.merchant_id
         folders = [str(settings.templates_dir)] if settings.templates_dir else []
         folders.append(str(builtin_templates_dir()))
         self._env = jinja2.Environment(
@@ -55,8 +57,10 @@ class Renderer:
             "pricing_url": settings.pricing_url,
             "bundle_url": bundle_url(settings),
             "quantity_selector": settings.quantity_selector,
+            "variant_selector": settings.variant_selector,
             "checkout_selector": settings.checkout_selector,
             "environment": settings.environment,
+            "markets": [(market.name, market.path, market.merchant_id, market.id_template) for market in settings.markets],
         }
         self.bundle = self._render("bundle.html")
 
@@ -76,7 +80,7 @@ class Renderer:
 
     def _render(self, name: str, **context: Any) -> str:
         try:
-            return self._env.get_template(name).render(**self._context, **context).strip()
+            return self._env.get_template(name).render({**self._context, **context}).strip()
         except jinja2.TemplateError as exc:
             where = getattr(exc, "filename", None) or name
             raise ConfigError([f"template {where}: {exc}"]) from exc
@@ -85,6 +89,15 @@ class Renderer:
         """The script that carries the opt-in into the checkout form."""
         return self._render("checkout.html")
 
-    def pdp(self, product: Product | Any) -> str:
-        """The ``<croissant-toggle-pdp>`` for one product (anything with an ``id``), with its quantity script."""
-        return self._render("pdp.html", product=product)
+    def pdp(self, product: Product | Any, variants: Sequence[Product] = (), *, market: Market | None = None) -> str:
+        """The ``<croissant-toggle-pdp>`` for one product (anything with an ``id``), with the script that keeps it
+        in step with the page: the quantity, and which of ``variants`` the shopper chose. A market's page shows
+        its own merchant and its products' ids in that market."""
+        def own(product_id: str) -> str:
+            return market.product_id(product_id) if market is not None else product_id
+
+        shown = [{"id": own(variant.id), "attributes": dict(variant.attributes)} for variant in variants]
+        context: dict[str, Any] = {"product": replace(product, id=own(product.id)) if market is not None else product, "variants": shown}
+        if market is not None and market.merchant_id:
+            context["merchant_id"] = market.merchant_id
+        return self._render("pdp.html", **context)

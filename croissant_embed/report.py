@@ -23,6 +23,8 @@ class PageRecord:
     reason: str = ""
     product_id: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    placement: str = ""
+    """Where the component went, by which rule (the marker, the selector, after the visible price)."""
 
 
 def totals(pages: list[PageRecord], products: list[PlannedProduct], results: Mapping[str, Result]) -> dict[str, Any]:
@@ -40,11 +42,12 @@ def totals(pages: list[PageRecord], products: list[PlannedProduct], results: Map
 
 def _page_json(record: PageRecord) -> str:
     return json.dumps({"path": record.path, "status": record.status, "reason": record.reason,
-                       "product_id": record.product_id, "warnings": list(record.warnings)}, ensure_ascii=False)
+                       "product_id": record.product_id, "warnings": list(record.warnings), "placement": record.placement},
+                      ensure_ascii=False)
 
 
 def _product_json(entry: PlannedProduct, result: Result) -> str:
-    head = json.dumps({"id": entry.id, "page": entry.page, "also_on": list(entry.also_on)}, ensure_ascii=False)[:-1]
+    head = json.dumps({"id": entry.id, "page": entry.page, "also_on": list(entry.also_on), "market": entry.market}, ensure_ascii=False)[:-1]
     tail = json.dumps({"sources": entry.sources, "action": entry.action, "result": result.status, "error": result.error},
                       ensure_ascii=False)[1:]
     return f'{head}, "payload": {entry.payload_json or "null"}, {tail}'

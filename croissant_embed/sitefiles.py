@@ -84,16 +84,30 @@ def declared_encoding(label: bytes) -> str | None:
     return None
 
 
-def read_bytes(path: Path | str, rel_path: str) -> bytes:
-    """The bytes of a page (refusing pages over the size limit)."""
+FileStat = tuple[int, int, int, int]
+"""What tells a file's content apart without reading it: size, mtime and ctime (ns), inode."""
+
+
+def file_stat(status: os.stat_result) -> FileStat:
+    """The parts of a file's status that change whenever its content does."""
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
+def read_page(path: Path | str, rel_path: str) -> tuple[bytes, os.stat_result]:
+    """The bytes of a page and its status as it was read (refusing pages over the size limit)."""
     try:
         with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_PAGE_BYTES:
-                raise SiteError(f"{size:,} bytes is over the {MAX_PAGE_BYTES:,}-byte page limit; exclude it", path=rel_path)
-            return handle.read()
+            status = os.fstat(handle.fileno())
+            if status.st_size > MAX_PAGE_BYTES:
+                raise SiteError(f"{status.st_size:,} bytes is over the {MAX_PAGE_BYTES:,}-byte page limit; exclude it", path=rel_path)
+            return handle.read(), status
     except OSError as exc:
         raise SiteError(f"cannot be read ({exc.strerror})", path=rel_path) from exc
+
+
+def read_bytes(path: Path | str, rel_path: str) -> bytes:
+    """The bytes of a page (refusing pages over the size limit)."""
+    return read_page(path, rel_path)[0]
 
 
 @contextmanager
@@ -106,7 +120,7 @@ def atomic_file(path: Path | str, mode: str = "wb", *, durable: bool = False) ->
     survive a power loss (the state). Open with ``"w"`` for text (UTF-8).
     """
     path = Path(path)
-    try:
+    with _errors_of_writing(str(path)):
         permissions = path.stat().st_mode & 0o7777 if path.exists() else 0o644
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".croissant-tmp", dir=path.parent)
@@ -121,17 +135,58 @@ def atomic_file(path: Path | str, mode: str = "wb", *, durable: bool = False) ->
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+@contextmanager
+def _errors_of_writing(path: str) -> Iterator[None]:
+    """A failed write as the build's own error: a full disk (which every later write would meet too), or this file."""
+    try:
+        yield
     except OSError as exc:
         if exc.errno in _NO_SPACE:
             raise DiskFull(f"cannot be written: the disk is full ({exc.strerror}); free some space and run again "
-                           "(every file written so far is complete)", path=str(path)) from exc
-        raise SiteError(f"cannot be written ({exc.strerror})", path=str(path)) from exc
+                           "(every file written so far is complete)", path=path) from exc
+        raise SiteError(f"cannot be written ({exc.strerror})", path=path) from exc
 
 
 def write_atomic(path: Path | str, data: bytes, *, durable: bool = False) -> None:
     """Replace ``path`` with ``data`` atomically (see :func:`atomic_file`)."""
     with atomic_file(path, durable=durable) as out:
         out.write(data)
+
+
+def write_page(path: str, data: bytes, *, permissions: int) -> os.stat_result | None:
+    """Replace an existing page with ``data`` atomically, as :func:`atomic_file` does; the new file's status.
+
+    Cut to what a page needs, since a build writes thousands: its folder exists and its
+    permission bits are known from reading it, so the temporary file is made with one
+    ``open`` and renamed into place (no stat, mkdir or ``tempfile`` name search first).
+    """
+    folder, name = os.path.split(path)
+    with _errors_of_writing(path):
+        while True:
+            temporary = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.croissant-tmp")
+            try:
+                handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+                break
+            except FileExistsError:
+                continue
+        try:
+            try:
+                left = memoryview(data)
+                while left:
+                    left = left[os.write(handle, left):]
+                os.fchmod(handle, permissions)
+            finally:
+                os.close(handle)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    try:
+        return os.stat(path)
+    except OSError:  # written, but gone or unreadable at once: the next build reads it again
+        return None
 
 
 OUTPUT_MARKER = ".croissant-embed-output"
@@ -193,7 +248,7 @@ def replace_output_folder(source: Path, target: Path) -> None:
 
 
 def remove_stale_temporaries(site: Path) -> int:
-    """Delete temporary files a killed build left behind; returns how many.
+    """Delete temporary files a killed build left behind; returns how many (a build does it as it walks the site).
 
     Only names of the shape :func:`atomic_file` gives its temporary files are touched.
     """
@@ -203,6 +258,11 @@ def remove_stale_temporaries(site: Path) -> int:
             leftover.unlink()
             removed += 1
     return removed
+
+
+def is_stale_temporary(entry: os.DirEntry[str]) -> bool:
+    """Whether a folder entry is the temporary file of an atomic write (left behind when found outside one)."""
+    return bool(_TEMPORARY.match(entry.name)) and entry.is_file(follow_symlinks=False)
 
 
 @dataclass(frozen=True)

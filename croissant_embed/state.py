@@ -90,6 +90,17 @@ class SyncState:
         self._journal: IO[str] | None = None
         self._load()
 
+    def for_target(self, target: str) -> SyncState:
+        """The same state folder seen for another target (a market's), sharing every table already read.
+
+        Views are used one after another (each sync saves before the next begins), so each
+        snapshot written holds what every view recorded.
+        """
+        view = SyncState.__new__(SyncState)
+        view.__dict__.update(self.__dict__)
+        view.target, view._journal = target, None
+        return view
+
     @property
     def table(self) -> TargetState:
         """This target's state."""

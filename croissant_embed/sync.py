@@ -86,8 +86,8 @@ def run_sync(
             queue = [entry for entry in entries if entry.to_send] + resent
             await push(queue, client, state, run.results, _Counter(len(queue), on_progress))
             for entry in resent:
-                if run.results[entry.id].status == "synced":
-                    run.results[entry.id] = Result("re-sent")
+                if run.results[entry.key].status == "synced":
+                    run.results[entry.key] = Result("re-sent")
 
     state.begin(sync_id)
     try:
@@ -97,10 +97,10 @@ def run_sync(
         run.stopped = exc
         messages.append(f"sync stopped: {exc}")
         for entry in entries + rechecked:  # stopped before their turn came
-            if entry.to_send and entry.id not in run.results:
-                run.results[entry.id] = Result("failed", f"not sent: {exc}")
+            if entry.to_send and entry.key not in run.results:
+                run.results[entry.key] = Result("failed", f"not sent: {exc}", f"not sent: {exc.cause}")
     if rechecked:
-        statuses = [run.results[entry.id].status if entry.id in run.results else "failed" for entry in rechecked]
+        statuses = [run.results[entry.key].status if entry.key in run.results else "failed" for entry in rechecked]
         messages.append(f"verify: {len(rechecked)} checked against Croissant: {statuses.count('verified')} verified, "
                         f"{statuses.count('re-sent')} re-sent, {statuses.count('failed')} failed")
     if all_sent(run.results) or finish_on_failure:
@@ -176,16 +176,16 @@ async def push(
         state.start(entry.id, entry.hash or "")
         await client.put_product(entry.id, entry.payload_json or "{}")
         state.record(entry.id, entry.hash or "")
-        results[entry.id] = Result("synced")
+        results[entry.key] = Result("synced")
         counter.tick(True)
 
     def failed(entry: PlannedProduct, exc: ApiError) -> None:
-        results[entry.id] = Result("failed", str(exc))
+        results[entry.key] = Result("failed", str(exc), exc.cause)
         counter.tick(False)
 
     try:
         await drain(pending, send, failed, concurrency=client.max_concurrency, max_consecutive_failures=max_consecutive_failures)
     except ApiError as stop:
         for entry in pending:
-            results[entry.id] = Result("failed", f"not sent: {stop}")
+            results[entry.key] = Result("failed", f"not sent: {stop}", f"not sent: {stop.cause}")
         raise

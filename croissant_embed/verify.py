@@ -45,18 +45,18 @@ async def check_confirmed(entries: list[PlannedProduct], client: AsyncCroissantC
         except NotFoundError:
             held = None
         if holds(json.loads(entry.payload_json or "{}"), held):
-            results[entry.id] = Result("verified")
+            results[entry.key] = Result("verified")
         else:
             resend.append(replace(entry, action="update"))
 
     def failed(entry: PlannedProduct, exc: ApiError) -> None:
-        results[entry.id] = Result("failed", f"could not verify: {exc}")
+        results[entry.key] = Result("failed", f"could not verify: {exc}", f"could not verify: {exc.cause}")
 
     queue = list(reversed(entries))
     try:
         await drain(queue, check, failed, concurrency=client.max_concurrency)
     except ApiError as stop:
         for entry in queue:
-            results[entry.id] = Result("failed", f"not verified: {stop}")
+            results[entry.key] = Result("failed", f"not verified: {stop}", f"not verified: {stop.cause}")
         raise
     return resend

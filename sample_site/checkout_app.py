@@ -11,16 +11,58 @@ production, run it (or your own) behind any WSGI server with a real client.
 
 from __future__ import annotations
 
-import html
 import secrets
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import parse_qs
 
+import jinja2
+
 from croissant_embed.errors import CroissantError
 from croissant_embed.orders import Order, OrderLine
 
 MAX_BODY = 64 * 1024
+
+# The store's look (its stylesheet, header and footer), so that the answer reads as a page of the shop.
+PAGES = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, loader=jinja2.DictLoader({
+    "layout": """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{{ title }} · Atelier Nord</title>
+  <link rel="stylesheet" href="/css/site.css">
+</head>
+<body>
+  <header class="site-header">
+    <div class="wrap"><a class="brand" href="/">Atelier Nord</a><a class="cart-link" href="/cart/">Cart</a></div>
+  </header>
+  <main class="wrap">
+    <div class="panel confirmation">
+{% block body %}{% endblock %}
+    </div>
+  </main>
+  <footer class="site-footer"><div class="wrap"><p class="legal">© 2026 Atelier Nord · Tromsø</p></div></footer>
+</body>
+</html>
+""",
+    "message": """{% extends "layout" %}{% block body %}
+      <h1>{{ heading }}</h1>
+{%- if problems %}
+      <ul>{% for problem in problems %}<li>{{ problem }}</li>{% endfor %}</ul>
+{%- endif %}
+{%- if text %}
+      <p>{{ text }}</p>
+{%- endif %}
+      <p><a class="button" href="/cart/">Back to your cart</a></p>
+{%- endblock %}""",
+    "thanks": """{% extends "layout" %}{% block body %}
+      <h1>Thank you!</h1>
+      <p>Order <strong id="order-number">{{ number }}</strong>: {{ quantity }} × {{ name }}, {{ choice }}.</p>
+      <p class="note">Croissant cart <code id="cart-id">{{ cart_id }}</code></p>
+      <p><a class="button" href="/">Continue shopping</a></p>
+{%- endblock %}""",
+}))
 
 
 def make_app(
@@ -31,25 +73,26 @@ def make_app(
 ) -> Callable[..., Iterable[bytes]]:
     """The WSGI app; ``catalogue`` maps product id -> (unit price in minor units, currency, name)."""
 
-    def page(start_response: Callable[..., Any], status: str, title: str, body: str, headers: tuple[tuple[str, str], ...] = ()) -> list[bytes]:
-        content = (
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)} · Atelier Nord</title></head><body><main>{body}</main></body></html>"
-        ).encode("utf-8")
+    def page(start_response: Callable[..., Any], status: str, template: str, values: Mapping[str, Any], headers: tuple[tuple[str, str], ...] = ()) -> list[bytes]:
+        content = PAGES.get_template(template).render(values).encode("utf-8")
         start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(content))), *headers])
         return [content]
 
+    def message(start_response: Callable[..., Any], status: str, heading: str, *, text: str = "", problems: Iterable[str] = (),
+                headers: tuple[tuple[str, str], ...] = ()) -> list[bytes]:
+        return page(start_response, status, "message", {"title": "Checkout", "heading": heading, "text": text, "problems": list(problems)}, headers)
+
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
-            return page(start_response, "405 Method Not Allowed", "Checkout", "<p>Send the checkout form with POST.</p>", (("Allow", "POST"),))
+            return message(start_response, "405 Method Not Allowed", "Checkout", text="Send the checkout form with POST.", headers=(("Allow", "POST"),))
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
         if length < 0:  # read(-1) would wait for the client to close the connection
-            return page(start_response, "400 Bad Request", "Checkout", "<p>The form came with an invalid Content-Length.</p>")
+            return message(start_response, "400 Bad Request", "Checkout", text="The form came with an invalid Content-Length.")
         if length > MAX_BODY:
-            return page(start_response, "413 Content Too Large", "Checkout", "<p>The form is too large.</p>")
+            return message(start_response, "413 Content Too Large", "Checkout", text="The form is too large.")
         form = {k: v[0] for k, v in parse_qs(environ["wsgi.input"].read(length).decode("utf-8", "replace")).items()}
         problems = []
         product = catalogue.get(form.get("product_id", ""))
@@ -66,8 +109,7 @@ def make_app(
         if "@" not in email:
             problems.append("enter an email address")
         if problems:
-            items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
-            return page(start_response, "400 Bad Request", "Checkout", f"<h1>Please check your order</h1><ul>{items}</ul>")
+            return message(start_response, "400 Bad Request", "Please check your order", problems=problems)
         assert product is not None
         price, currency, name = product
         opted_in = form.get("croissant_opt_in") == "true"
@@ -82,13 +124,9 @@ def make_app(
         try:
             cart = create_cart(order)
         except CroissantError as exc:
-            return page(start_response, "502 Bad Gateway", "Checkout", f"<h1>We could not record your order</h1><p>{html.escape(str(exc))}</p>")
+            return message(start_response, "502 Bad Gateway", "We could not record your order", text=str(exc))
         choice = "with Croissant's guaranteed buyback" if opted_in else "without guaranteed buyback"
-        body = (
-            f"<h1>Thank you!</h1><p>Order <strong id=\"order-number\">{html.escape(number)}</strong>: "
-            f"{quantity} × {html.escape(name)}, {choice}.</p>"
-            f"<p>Croissant cart <code id=\"cart-id\">{html.escape(str(cart.get('id')))}</code></p>"
-        )
-        return page(start_response, "200 OK", "Thank you", body)
+        return page(start_response, "200 OK", "thanks",
+                    {"title": "Thank you", "number": number, "quantity": quantity, "name": name, "choice": choice, "cart_id": str(cart.get("id"))})
 
     return app

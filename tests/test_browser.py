@@ -1,4 +1,4 @@
-"""The preview in headless Chromium: components, opt-in, checkout, carts (issue 4).
+"""The preview in headless Chromium: components, variants, opt-in, checkout, carts (issues 4, 13).
 
 Needs Debian's chromium and chromium-driver (.ci/run installs them); on a machine without
 them these tests are skipped, except under CI, where their absence is a failure.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -18,21 +18,14 @@ from croissant_embed.cli import main
 from croissant_embed.preview import Preview
 from croissant_embed.settings import load_settings
 
-from .sites import REPO, copy_sample
+from .chromium import ARTIFACTS, new_driver
+from .sites import REPO, copy_sample, jacket_page, reprice
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-ARTIFACTS = REPO / "tests" / "artifacts"
-
-if not (CHROMIUM and CHROMEDRIVER):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must install chromium and chromium-driver (see .ci/run)")
-    pytest.skip("chromium and chromium-driver are not installed", allow_module_level=True)
-
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+JUMPER = "strikket-genser-blabaer"
+"""The sample store's knitted jumper: sizes S, M and L at three prices."""
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +41,7 @@ def preview(config):
 
 @pytest.fixture(scope="module")
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1100,1000", f"--user-data-dir={tempfile.mkdtemp()}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = new_driver()
     yield driver
     driver.quit()
 
@@ -112,6 +99,22 @@ def test_the_component_follows_the_quantity_input(browser, preview):
     wait(browser, lambda d: component.get_attribute("quantity") == "2" and "$231.20 cash" in component.text)
 
 
+def test_the_component_follows_the_size_the_shopper_chooses(browser, preview):
+    component = open_product(browser, preview, JUMPER)
+    assert component.get_attribute("product-id") == "AN-KNT-001-M"  # the size the page preselects
+    wait(browser, lambda d: "$63.60 cash" in component.text)
+    Select(browser.find_element(By.NAME, "size")).select_by_visible_text("L")
+    wait(browser, lambda d: component.get_attribute("product-id") == "AN-KNT-001-L"
+         and "$70.00 cash" in component.text and "$87.50 store credit" in component.text)
+    assert browser.find_element(By.CSS_SELECTOR, ".price-block .price").text == "$175.00"  # the theme's own script
+
+
+def test_a_variant_named_in_the_url_is_the_one_the_component_shows(browser, preview):
+    browser.get(f"{preview.url}/products/{JUMPER}/?variant=AN-KNT-001-S")
+    component = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "croissant-toggle-pdp[product-id='AN-KNT-001-S']"))
+    wait(browser, lambda d: "$59.60 cash" in component.text and "$74.50 store credit" in component.text)
+
+
 def test_toggling_the_opt_in_sets_croissant_opt_in(browser, preview):
     component = open_product(browser, preview, "orsted-merino-scarf")
     browser.execute_script("localStorage.removeItem('croissant_opt_in')")
@@ -153,3 +156,18 @@ def test_fulfil_and_cancel_through_the_cli_change_the_cart_state(browser, previe
     assert (states[shipped], states[cancelled]) == ("fulfilled", "cancelled")
     got = runner.invoke(main, ["carts", "get", shipped, "--config", str(config)])
     assert '"payoutType": "cash"' in got.output and '"value": 17960' in got.output
+
+
+def test_a_watched_preview_shows_a_new_price_and_its_buyback_without_a_manual_reload(browser, tmp_path):
+    config = copy_sample(tmp_path)
+    with Preview(load_settings(config=config), port=0) as watched:
+        watched.watch(poll=True)
+        component = open_product(browser, watched, "fjell-shell-jacket")
+        wait(browser, lambda d: "$115.60 cash" in component.text)
+        browser.execute_script("window.croissantNotReloaded = true;")  # gone once the page reloads by itself
+        time.sleep(0.6)
+        reprice(jacket_page(config), "289.00", "349.00")
+        wait(browser, lambda d: d.execute_script("return window.croissantNotReloaded") is None, timeout=30)
+        fresh = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "croissant-toggle-pdp[data-state=eligible]"))
+        wait(browser, lambda d: "$139.60 cash" in fresh.text and "$174.50 store credit" in fresh.text)
+        assert browser.find_element(By.CSS_SELECTOR, ".price-block .price").text == "$349.00"

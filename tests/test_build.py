@@ -52,7 +52,7 @@ def test_a_second_build_changes_nothing_and_sends_nothing(sample):
     again = invoke("build", "--config", str(sample), "--report", str(sample.parent / "r.json"), catch_exceptions=False)
     assert again.exit_code == 0
     assert snapshot(site) == first
-    assert sandbox_of(sample).request_count("PUT") == puts_before == 12
+    assert sandbox_of(sample).request_count("PUT") == puts_before == 14  # 11 products and the jumper's 3 sizes
     report = json.loads((sample.parent / "r.json").read_text())
     assert {p["status"] for p in report["pages"]} == {"unchanged", "not-product", "invalid"}
     assert {p["action"] for p in report["products"] if p["action"] != "invalid"} == {"unchanged"}
@@ -76,11 +76,13 @@ def test_every_product_the_report_calls_synced_is_in_the_sandbox_with_that_paylo
     report = json.loads(report_path.read_text())
     held = {pid: payload for pid, payload, _ in sandbox_of(sample).products()}
     synced = [p for p in report["products"] if p["result"] == "synced"]
-    assert len(synced) == 12
+    assert len(synced) == 14
     for entry in synced:
         assert held[entry["id"]] == entry["payload"]
     assert "bags/roll-top 25L" in held
-    assert report["totals"]["result_synced"] == 12 and report["totals"]["action_invalid"] == 1
+    sizes = {pid: (held[pid]["retailPrice"], held[pid]["groupId"]) for pid in held if pid.startswith("AN-KNT-001")}
+    assert sizes == {"AN-KNT-001-S": (14900, "AN-KNT-001"), "AN-KNT-001-M": (15900, "AN-KNT-001"), "AN-KNT-001-L": (17500, "AN-KNT-001")}
+    assert report["totals"]["result_synced"] == 14 and report["totals"]["action_invalid"] == 1
     invalid = [p for p in report["products"] if p["action"] == "invalid"]
     assert invalid[0]["id"] == "AN-OUT-003" and "price" in invalid[0]["error"] and invalid[0]["result"] == "skipped"
     assert all("/" in p["path"] or p["path"].endswith(".html") for p in report["pages"])
@@ -110,14 +112,14 @@ def test_dry_run_writes_no_page_and_sends_nothing_but_writes_the_plan(sample):
     assert snapshot(site) == before
     assert not (sample.parent / ".croissant" / "sandbox.sqlite3").exists()
     planned = json.loads(plan.read_text())
-    assert len(planned["products"]) == 12 and {p["action"] for p in planned["products"]} == {"create"}
+    assert len(planned["products"]) == 14 and {p["action"] for p in planned["products"]} == {"create"}
     assert "would create 'AN-JKT-001'" in result.output
 
 
 def test_full_sends_every_product_again(sample):
     assert invoke("build", "--config", str(sample), catch_exceptions=False).exit_code == 0
     assert invoke("build", "--config", str(sample), "--full", catch_exceptions=False).exit_code == 0
-    assert sandbox_of(sample).request_count("PUT") == 24
+    assert sandbox_of(sample).request_count("PUT") == 28
 
 
 def test_out_folder_leaves_the_source_untouched(sample, tmp_path):

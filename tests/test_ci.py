@@ -36,7 +36,8 @@ def test_a_pull_request_build_injects_but_does_not_sync_unless_told_to(tmp_path)
     pr = {"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request"}
     result = invoke("build", "--config", str(config), env=pr)
     assert result.exit_code == 0 and "not syncing: a preview build on github-actions" in result.output
+    assert f"nothing was sent (see the plan: {config.parent / '.croissant' / 'plan.json'})" in result.output
     assert puts(config) == 0
     assert b"<croissant-toggle-pdp" in (config.parent / "public" / "products" / "fjell-shell-jacket" / "index.html").read_bytes()
     forced = invoke("build", "--config", str(config), "--sync", "always", env=pr)
-    assert forced.exit_code == 0 and puts(config) == 12
+    assert forced.exit_code == 0 and puts(config) == 14

@@ -17,7 +17,7 @@ def test_the_feed_is_written_deterministically_and_validates(tmp_path):
     assert invoke("build", "--config", str(config), "--feed", "feeds/croissant").exit_code == 0
     assert ((site / "feeds" / "croissant.json").read_bytes(), (site / "feeds" / "croissant.xml").read_bytes()) == first
     products = json.loads(first[0])["products"]
-    assert [p["id"] for p in products] == sorted(p["id"] for p in products) and len(products) == 12
+    assert [p["id"] for p in products] == sorted(p["id"] for p in products) and len(products) == 14
     jacket = next(p for p in products if p["id"] == "AN-JKT-001")
     assert jacket["retailPrice"] == 28900 and jacket["url"] == "https://atelier-nord.example/products/fjell-shell-jacket/"
     g = "{http://base.google.com/ns/1.0}"

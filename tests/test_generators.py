@@ -136,7 +136,9 @@ def test_astro_static_output_is_injected_next_to_the_current_price_and_synced(tm
 def test_the_mkdocs_plugin_runs_the_build_step_after_mkdocs_build(tmp_path):
     mkdocs = tool("mkdocs", BIN / "mkdocs")
     root = project(tmp_path, "mkdocs")
-    subprocess.run([mkdocs, "build", "--quiet", "-f", str(root / "mkdocs.yml")], check=True, cwd=root)
+    done = subprocess.run([mkdocs, "build", "-f", str(root / "mkdocs.yml")], check=True, cwd=root, capture_output=True, text=True)
+    printed = done.stdout + done.stderr
+    assert "croissant-embed: " in printed and "products: 1 to create" in printed and "sync: 1 synced, 0 failed" in printed, printed
     page = (root / "site" / "products" / "lamp" / "index.html").read_text(encoding="utf-8")
     assert page.count(OPEN) == 2 and component_follows_price(page)
     assert OPEN not in (root / "site" / "index.html").read_text(encoding="utf-8")
@@ -146,8 +148,10 @@ def test_the_mkdocs_plugin_runs_the_build_step_after_mkdocs_build(tmp_path):
 def test_the_pelican_plugin_injects_the_article_page_and_not_the_listings_that_repeat_its_body(tmp_path):
     pelican = tool("pelican", BIN / "pelican")
     root = project(tmp_path, "pelican")  # the default theme; no exclude in croissant.toml
-    done = subprocess.run([pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"], cwd=root, capture_output=True, text=True)
+    done = subprocess.run([pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"], cwd=root, capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "400"})
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "croissant-embed: " in done.stdout and "products: 1 to create" in done.stdout and "sync: 1 synced" in done.stdout, done.stdout
     output = root / "output"
     page = (output / "kettle.html").read_text(encoding="utf-8")
     assert page.count(OPEN) == 2 and component_follows_price(page)
@@ -217,6 +221,7 @@ def test_the_jinja2_extension_renders_what_the_build_step_would_and_the_build_ke
         page.parent.mkdir(parents=True)
         page.write_text(env.get_template("product.html").render(p=product), encoding="utf-8")
     before = snapshot(site)
+    assert env.extensions[CroissantExtension.identifier].summary().startswith("croissant-embed: 2 product components rendered")
     result = CliRunner().invoke(main, ["build", str(site), "--config", str(config), "--report", str(tmp_path / "r.json")])
     assert result.exit_code == 0, result.output
     assert snapshot(site) == before  # already exactly what the build step injects

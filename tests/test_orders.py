@@ -12,6 +12,7 @@ from croissant_embed.errors import DataError
 from croissant_embed.orders import cart_id_for, cart_payload, parse_order, store_namespace
 from croissant_embed.sandbox import SandboxStore
 
+from .conftest import invoke
 from .sites import copy_sample
 
 ORDER = {
@@ -100,6 +101,23 @@ def test_carts_get_fulfill_and_cancel_find_the_cart_by_its_order_number_and_say_
     assert by_id.exit_code == 0 and json.loads(by_id.stdout)["id"] == created["AN-1002"]
     unknown = runner.invoke(main, ["carts", "get", "--order", "AN-9999", "--config", str(config)])
     assert unknown.exit_code == 1 and "unknown cart" in unknown.output and "order AN-9999: cart id " in unknown.stderr
+
+
+def test_a_cart_line_with_a_variant_sku_gets_that_variants_buyback(tmp_path):
+    config = copy_sample(tmp_path)
+    built = invoke("build", "--config", str(config))
+    assert built.exit_code == 0, built.output
+    lines = [{"product_id": "AN-KNT-001-S", "quantity": 1, "unit_price": 14900, "currency": "USD"},
+             {"product_id": "AN-KNT-001-L", "quantity": 2, "unit_price": 17500, "currency": "USD"}]
+    order = tmp_path / "order.json"
+    order.write_text(json.dumps({**ORDER, "lines": lines}), encoding="utf-8")
+    created = invoke("carts", "create", str(order), "--config", str(config))
+    assert created.exit_code == 0, created.output
+    got = invoke("carts", "get", "--order", "AN-1001", "--config", str(config))
+    assert got.exit_code == 0, got.output
+    buybacks = {line["retailerProductId"]: line["buyback"] for line in json.loads(got.stdout)["products"]}
+    assert {sku: (b["value"], b["payoutType"]) for sku, b in buybacks.items()} == {
+        "AN-KNT-001-S": (5960, "cash"), "AN-KNT-001-L": (14000, "cash")}  # 40 % of each size's own price
 
 
 @pytest.mark.parametrize("args", [[], ["0b6f1c1e-1111-4c5e-9b1a-000000000001", "--order", "AN-1001"]])

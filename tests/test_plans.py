@@ -21,13 +21,13 @@ def test_build_plan_injects_without_network_and_apply_sends_it_once(tmp_path):
     assert b"<croissant-toggle-pdp" in (config.parent / "public" / "products" / "fjell-shell-jacket" / "index.html").read_bytes()
     assert puts(config) == 0
     body = json.loads(plan.read_text())
-    assert len(body["products"]) == 12 and body["generation"] == 0 and all(p["base"] is None for p in body["products"])
+    assert len(body["products"]) == 14 and body["generation"] == 0 and all(p["base"] is None for p in body["products"])
     applied = invoke("apply", str(plan), "--config", str(config))
-    assert applied.exit_code == 0 and "applied; 12 synced" in applied.output, applied.output
-    assert puts(config) == 12
+    assert applied.exit_code == 0 and "applied; 14 synced" in applied.output, applied.output
+    assert puts(config) == 14
     again = invoke("apply", str(plan), "--config", str(config))
     assert again.exit_code == 0 and "already applied" in again.output
-    assert puts(config) == 12
+    assert puts(config) == 14
 
 
 def test_a_stale_plan_is_refused_after_a_newer_sync(tmp_path):
@@ -41,7 +41,7 @@ def test_a_stale_plan_is_refused_after_a_newer_sync(tmp_path):
     stale = invoke("apply", str(old), "--config", str(config))
     assert stale.exit_code == 3 and "stale plan" in stale.output and "build --plan" in stale.output
     assert SandboxStore(str(config.parent / ".croissant" / "sandbox.sqlite3")).get_product("AN-JKT-001")["retailPrice"] == 30900
-    assert puts(config) == 12
+    assert puts(config) == 14
 
 
 def test_an_edited_plan_or_one_for_another_target_is_refused(tmp_path):
@@ -94,10 +94,10 @@ def test_making_a_newer_plan_makes_an_older_unapplied_plan_stale(tmp_path):
     assert "stale plan" in stale.output and str(new) in stale.output and f"apply {new}" in stale.output
     assert puts(config) == 0  # the old price was never sent
     fresh = invoke("apply", str(new), "--config", str(config))
-    assert fresh.exit_code == 0 and "applied; 12 synced" in fresh.output, fresh.output
+    assert fresh.exit_code == 0 and "applied; 14 synced" in fresh.output, fresh.output
     assert sandbox_of(config).get_product(JACKET)["retailPrice"] == 30900
     assert invoke("apply", str(old), "--config", str(config)).exit_code == 3
-    assert puts(config) == 12
+    assert puts(config) == 14
 
 
 def _drop(key):
@@ -168,4 +168,4 @@ def test_a_plan_made_after_an_unconfirmed_send_includes_that_product(tmp_path):
     assert [p["id"] for p in json.loads(plan.read_text())["products"]] == [SCARF]
     applied = invoke("apply", str(plan), "--config", str(config))
     assert applied.exit_code == 0 and "1 synced" in applied.output, applied.output
-    assert puts(config) == 13
+    assert puts(config) == 15

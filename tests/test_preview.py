@@ -59,7 +59,7 @@ def test_preview_serves_a_separate_build_and_stops_cleanly_on_ctrl_c(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
-        lines = [process.stdout.readline() for _ in range(3)]
+        lines = [process.stdout.readline() for _ in range(2)]  # what is previewed, then the address
         url = re.search(r"Preview: (http://127\.0\.0\.1:\d+)/", "".join(lines)).group(1)
         page = httpx.get(url + "/products/fjell-shell-jacket/")
         assert page.status_code == 200 and f'pricing-url="{url}/v0/prices"' in page.text
@@ -103,4 +103,4 @@ def test_a_preview_syncs_its_sandbox_even_inside_a_pull_request_build(tmp_path, 
     monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
     config = copy_sample(tmp_path)
     with Preview(load_settings(config=config, env={}), port=0) as preview:
-        assert len(list(preview.store.products())) == 12
+        assert len(list(preview.store.products())) == 14

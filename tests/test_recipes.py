@@ -58,7 +58,7 @@ def test_the_makefile_recipe_builds_and_syncs(tmp_path):
     (root / "Makefile").write_text(recipe("makefile"), encoding="utf-8")
     done = shell("make croissant GENERATOR=true", root, {})
     assert done.returncode == 0, done.stdout + done.stderr
-    assert len(synced(root)) == 12 and (root / "croissant-report.json").is_file()
+    assert len(synced(root)) == 14 and (root / "croissant-report.json").is_file()
 
 
 def test_the_netlify_command_injects_on_previews_and_syncs_in_production(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -77,8 +78,8 @@ def test_the_quantity_script_follows_the_component_when_a_quantity_selector_is_s
     tag, script = component.split("\n", 1)
     assert tag.startswith("<croissant-toggle-pdp ") and tag.endswith("</croissant-toggle-pdp>")
     assert script.startswith("<script>") and script.endswith("</script>")
-    assert 'var selector = "input[name=quantity]";' in script
-    assert 'var productId = "P1";' in script
+    assert 'var quantitySelector = "input[name=quantity]";' in script
+    assert 'var ids = ["P1"];' in script
 
 
 def test_hostile_values_cannot_close_the_quantity_script(tmp_path):
@@ -147,3 +148,23 @@ def test_the_fingerprint_changes_with_the_rendered_settings(tmp_path):
     base = Renderer(settings_for(tmp_path)).fingerprint()
     assert Renderer(settings_for(tmp_path, merchant_id="other")).fingerprint() != base
     assert Renderer(settings_for(tmp_path, quantity_selector="#qty")).fingerprint() != base
+
+
+def test_a_page_with_variants_gets_one_component_and_a_script_mapping_its_variant_controls(tmp_path):
+    small, large = product_with_id("TEE-S"), product_with_id("TEE-L")
+    small, large = (replace(small, group_id="TEE", attributes=(("size", "S"),)), replace(large, group_id="TEE", attributes=(("size", "L"),)))
+    selector = 'select.size</script><script>alert("x")</script>'
+    component = Renderer(settings_for(tmp_path, variant_selector=selector)).pdp(small, [small, large])
+    tag, script = component.split("\n", 1)
+    assert 'product-id="TEE-S"' in tag and component.count("<croissant-toggle-pdp") == 1
+    assert script.count("</script>") == 1 and "<script>alert" not in component
+    variants = json.loads(script.split("var variants = ", 1)[1].split(";\n", 1)[0])
+    assert variants == [{"id": "TEE-S", "attributes": {"size": "S"}}, {"id": "TEE-L", "attributes": {"size": "L"}}]
+    assert json.loads(script.split("var variantSelector = ", 1)[1].split(";\n", 1)[0]) == selector
+
+
+def test_the_default_variant_controls_cover_selects_radios_a_hidden_id_and_buy_buttons(tmp_path):
+    selector = settings_for(tmp_path).variant_selector
+    for control in ("select[name=size]", "select[name=color]", "input[type=radio][name=variant]", "input[type=hidden][name=id]",
+                    "[data-item-id]", "select[name^=option]"):
+        assert control in selector

@@ -179,7 +179,7 @@ def test_a_page_written_by_version_0_1_strips_to_the_generators_page(newline):
     result = strip(golden)
     assert result == Stripped(expected, 0)
     assert "croissant-toggle-pdp" not in result.text
-    assert '<span class="price">$39.00</span>' + newline + "      </div>" in result.text
+    assert '<span class="price">$39.00</span>' + newline + "        </div>" in result.text
 
 
 @pytest.mark.parametrize(

@@ -44,12 +44,13 @@ class _Endpoints:
     """The API's endpoints, written once for both clients (``_perform`` differs)."""
 
     auth: CroissantAuth
+    base_url: str
 
     def _failed(self, exc: httpx.TransportError, call: Call, deadline: Deadline) -> NetworkError:
         """The error of an attempt that got no answer (running out of time says so)."""
         if deadline.remaining() <= 0:
             return deadline.error(call.info)
-        return error_from_transport(exc, call.info, redact=self.auth.redact)
+        return error_from_transport(exc, call.info, redact=self.auth.redact, base_url=self.base_url)
 
     def _perform(self, operation: Operation) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError

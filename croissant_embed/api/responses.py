@@ -79,9 +79,11 @@ def error_from_response(response: httpx.Response, request: RequestInfo, *, redac
     return ApiError(message, request=request, status=status)
 
 
-def error_from_transport(exc: httpx.TransportError, request: RequestInfo, *, redact: Redact) -> NetworkError:
-    """The typed error for a request that got no answer (its text may quote a header: redacted)."""
+def error_from_transport(exc: httpx.TransportError, request: RequestInfo, *, redact: Redact, base_url: str = "") -> NetworkError:
+    """The typed error for a request that got no answer, saying where (its text may quote a header: redacted)."""
     never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     kind = type(exc).__name__
     detail = redact(str(exc) or "no detail")[:_MESSAGE]
-    return NetworkError(f"{kind}: {detail}", request=request, sent=not never_sent)
+    where = f" at {redact(base_url)}" if base_url else ""
+    what = f"cannot reach the API{where}" if never_sent else f"no answer from the API{where}"
+    return NetworkError(f"{what}: {detail} ({kind})", request=request, sent=not never_sent)

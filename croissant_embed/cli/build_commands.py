@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..build import BuildOptions, BuildResult, run_build
+from ..build import BuildOptions, BuildResult, Outcome, plan_file, run_build
 from ..extract import URL_ID
-from ..plan import PlannedProduct, Result, Results, result_of
+from ..plan import PlannedProduct, Results, plan_summary
 from ..settings import Settings, load_settings
+from ..summary import annotations, failures, gitlab_section, markdown, page_counts, problem_pages, sync_counts
 from . import EXIT_FOR_OUTCOME, EXIT_OK, EXIT_SYNC_FAILED, main
 from .progress import ProgressBar
 
@@ -48,6 +49,8 @@ config_option = click.option(
 @click.option("--full", is_flag=True, help="Send every product, changed or not.")
 @click.option("--verify", is_flag=True, help="Read back every product the state holds as synced, and send again what Croissant lost or holds differently.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON report here.")
+@click.option("--report-html", "report_html_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a self-contained HTML report here (open it in a browser, or keep it as a CI artifact).")
 @click.option("--plan", "plan_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Inject pages and write the sync plan here without any network; send it later with `apply`.")
 @click.option("--sync", "sync_mode", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -65,7 +68,7 @@ config_option = click.option(
 @click.option("--quiet", is_flag=True, help="Only errors.")
 def build_command(
     site_dir: Path | None, config: Path | None, out_dir: Path | None, dry_run: bool, full: bool,
-    report_path: Path | None, plan_path: Path | None, sync_mode: str, prune_report: Path | None,
+    report_path: Path | None, report_html_path: Path | None, plan_path: Path | None, sync_mode: str, prune_report: Path | None,
     allow_drop: bool, feed: str | None, quiet: bool, verify: bool, **flags: Any,
 ) -> None:
     """Inject On-Site Messaging into SITE_DIR's product pages and sync their products.
@@ -76,7 +79,7 @@ def build_command(
     """
     settings = settings_from(config, site_dir=site_dir, **flags)
     options = BuildOptions(
-        out_dir=out_dir, dry_run=dry_run, full=full, report_path=report_path,
+        out_dir=out_dir, dry_run=dry_run, full=full, report_path=report_path, report_html_path=report_html_path,
         plan_path=plan_path, sync_mode=sync_mode, prune_report=prune_report, allow_drop=allow_drop,
         feed=feed, verify=verify,
     )
@@ -85,6 +88,7 @@ def build_command(
         _print_summary(result, settings, options)
     for message in result.messages:
         click.echo(message, err=True)
+    _report_to_ci(result, settings, options)
     sys.exit(EXIT_FOR_OUTCOME[result.outcome])
 
 
@@ -103,40 +107,71 @@ def _print_summary(result: BuildResult, settings: Settings, options: BuildOption
         shown = ", ".join(repr(pid) for pid in url_ids[:5]) + (", ..." if len(url_ids) > 5 else "")
         click.echo(f"warning: {len(url_ids)} products have no id of their own; their URL path is used: {shown}. "
                    "A moved page becomes a new product: set data-croissant-product-id or a sku", err=True)
-    for path, warning in warnings[:_MAX_WARNINGS_SHOWN]:
-        click.echo(f"warning: {path}: {warning}", err=True)
+    lines = [f"warning: {path}: {warning}" for path, warning in warnings[:_MAX_WARNINGS_SHOWN]]
     if len(warnings) > _MAX_WARNINGS_SHOWN:
-        click.echo(f"warning: ... and {len(warnings) - _MAX_WARNINGS_SHOWN} more (see --report)", err=True)
-    for record in result.pages:
-        if record.status in ("invalid", "unplaced", "error"):
-            product = f" product {record.product_id!r}:" if record.product_id else ""
-            click.echo(f"{record.status}: {record.path}:{product} {record.reason}", err=True)
-    counts: dict[str, int] = {}
-    for record in result.pages:
-        counts[record.status] = counts.get(record.status, 0) + 1
-    page_line = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    click.echo(f"pages: {len(result.pages)} in {result.site} ({page_line})")
-    summary = result.summary
-    click.echo(
-        f"products: {summary['create']} to create, {summary['update']} to update, "
-        f"{summary['unchanged']} unchanged, {summary['invalid']} invalid  [{settings.environment}: {settings.target_label}]"
-    )
+        lines.append(f"warning: ... and {len(warnings) - _MAX_WARNINGS_SHOWN} more (see --report)")
+    if lines and settings.ci.provider == "gitlab-ci":  # folded away in the job log, one click to open
+        lines = gitlab_section("croissant_embed_warnings", f"croissant-embed: {len(warnings)} warning{'s' if len(warnings) != 1 else ''}", lines)
+    for line in lines:
+        click.echo(line, err=True)
+    for record in problem_pages(result.pages):
+        product = f" product {record.product_id!r}:" if record.product_id else ""
+        click.echo(f"{record.status}: {record.path}:{product} {record.reason}", err=True)
+    click.echo(f"pages: {len(result.pages)} in {result.site} ({page_counts(result.pages)})")
+    click.echo(f"products: {_counts(result.summary)}  [{settings.environment}: {settings.target_label}]")
+    for name in settings.market_names() if settings.markets else ():
+        market = settings.for_market(name)
+        entries = [entry for entry in result.products if entry.market == name]
+        click.echo(f"  market {name} ({market.default_currency or 'any currency'}, merchant {market.merchant_id}): "
+                   f"{_counts(plan_summary(entries))}")
     if result.plan_path is not None:
+        plans = ", ".join(str(plan_file(result.plan_path, settings.for_market(name))) for name in sorted({e.market for e in result.products}))
         click.echo("dry run: nothing was sent and no page was written" if options.dry_run
-                   else f"nothing was sent (see the plan: {result.plan_path})")
+                   else f"nothing was sent (see the plan: {plans or result.plan_path})")
         for entry in [e for e in result.products if e.to_send][:20]:
             click.echo(f"  would {entry.action} {entry.id!r} ({entry.page})")
         return
-    synced, failed = _synced_and_failed(result.products, result.results)
-    click.echo(f"sync: {synced} synced, {len(failed)} failed")
-    for entry, outcome in failed:
-        click.echo(f"failed: product {entry.id!r} ({entry.page}): {outcome.error}", err=True)
+    synced, failed = sync_counts(result.products, result.results)
+    click.echo(f"sync: {synced} synced, {failed} failed")
+    _print_failures(result.products, result.results)
 
 
-def _synced_and_failed(products: list[PlannedProduct], results: Results) -> tuple[int, list[tuple[PlannedProduct, Result]]]:
-    """How many products a sync sent, and those that failed with their result."""
-    outcomes = [(entry, result_of(entry, results)) for entry in products]
-    return sum(1 for _, outcome in outcomes if outcome.status == "synced"), [pair for pair in outcomes if pair[1].status == "failed"]
+def _print_failures(products: list[PlannedProduct], results: Results) -> None:
+    """One line per cause, with a count and examples (a dead API is one line, not one per product)."""
+    for failure in failures(products, results):
+        click.echo(f"failed: {failure.line()}", err=True)
+
+
+def _report_to_ci(result: BuildResult, settings: Settings, options: BuildOptions) -> None:
+    """Under GitHub Actions: annotations on the pages concerned, and the step summary."""
+    if settings.ci.provider != "github-actions":
+        return
+    synced = result.plan_path is None and result.outcome is not Outcome.REFUSED
+    try:
+        prefix = result.site.resolve().relative_to(Path.cwd().resolve()).as_posix() + "/"
+    except ValueError:
+        prefix = result.site.as_posix().rstrip("/") + "/"
+    for line in annotations(result.pages, result.products, result.results, site_prefix=prefix):
+        click.echo(line)  # workflow commands are read from standard output
+    if settings.ci.step_summary:
+        text = markdown(result.pages, result.products, result.results, title=_title(result, options), synced=synced,
+                        target=f"{settings.environment}: {settings.target_label}", messages=result.messages)
+        try:
+            with open(settings.ci.step_summary, "a", encoding="utf-8") as out:
+                out.write(text)
+        except OSError as exc:
+            click.echo(f"warning: cannot write the step summary to {settings.ci.step_summary}: {exc.strerror}", err=True)
+
+
+def _title(result: BuildResult, options: BuildOptions) -> str:
+    if result.outcome is Outcome.OK:
+        return "dry run" if options.dry_run else "plan written" if result.plan_path is not None else "synced"
+    return result.outcome.value
+
+
+def _counts(summary: dict[str, int]) -> str:
+    return (f"{summary['create']} to create, {summary['update']} to update, "
+            f"{summary['unchanged']} unchanged, {summary['invalid']} invalid")
 
 
 @main.command("apply")
@@ -155,9 +190,8 @@ def apply_command(plan_file: Path, config: Path | None, report_path: Path | None
     result = apply_plan(settings_from(config), plan_file, report_path=report_path, on_progress=ProgressBar(enabled=not quiet))
     for message in result.messages:
         click.echo(message, err=True)
-    synced, failed = _synced_and_failed(result.products, result.results)
-    for entry, outcome in failed:
-        click.echo(f"failed: product {entry.id!r}: {outcome.error}", err=True)
+    _print_failures(result.products, result.results)
+    synced, _ = sync_counts(result.products, result.results)
     click.echo(f"plan {plan_file}: {result.note}; {synced} synced, {len(result.products) - synced} not sent")
     sys.exit(EXIT_OK if result.ok else EXIT_SYNC_FAILED)
 
@@ -226,10 +260,19 @@ def check_command(config: Path | None, offline: bool) -> None:
     click.echo(f"site_dir: {settings.site_dir or '(give SITE_DIR to build)'}")
     if settings.site_dir is not None and not settings.site_dir.is_dir():
         click.echo(f"warning: site_dir {settings.site_dir} does not exist yet", err=True)
+    for market in settings.markets:
+        click.echo(f"market {market.name}: pages {market.path}, {market.currency or 'any currency'}, merchant "
+                   f"{market.merchant_id or settings.merchant_id}, ids {market.id_template}"
+                   + (f", credentials from {market.client_id_env} / {market.client_secret_env}" if market.client_id_env else ""))
     if offline:
         return
     from ..clients import sync_client
 
-    with sync_client(settings) as client:
-        client.check_credentials()
-    click.echo(f"credentials: ok (a token was issued by {settings.api_base_url})")
+    for name in settings.market_names() if settings.markets else [None]:
+        own = settings.for_market(name)
+        if own.market is not None and own.market.client_id_env is None:
+            continue  # it signs in with the default market's credentials: checked once
+        with sync_client(own) as client:
+            client.check_credentials()
+        where = f" for market {name}" if name else ""
+        click.echo(f"credentials{where}: ok (a token was issued by {settings.api_base_url})")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from ..currencies import exponent
+from ..discover import glob_regex
 from .articles import article_permalink
 from .candidates import FIELDS, Candidate, SourceResult
 from .markup import canonical_url, from_attributes, from_capture, from_opengraph, from_snipcart, link_targets, meta_tags, page_language
@@ -20,8 +21,9 @@ from .markup_product import from_visible_markup
 from .normalise import PageAddress, Product, normalise, page_slug, page_url, printable
 from .placement import POSITIONS, body_end_offset, has_component, head_offset, marker_offset, matches_selector, selector_offset
 from .prices import PriceError, format_minor
-from .scan import Html
+from .scan import Html, visible_text
 from .structured import from_jsonld, from_microdata
+from .variants import variant_products
 from .visible import PagePrices, data_amount, infer_currency
 
 __all__ = ["ExtractOptions", "Html", "OWN_COMPONENT", "PageAnalysis", "Product", "URL_ID", "analyse", "analyse_page", "page_url", "POSITIONS",
@@ -50,6 +52,10 @@ class ExtractOptions:
     placeholder_base_url: str | None = None
     """Local builds with no base_url guess product URLs under this address (recorded as guessed);
     sandbox and production builds never do: their products need base_url."""
+    variants: str = "each"
+    """``each``: every variant with its own id is a product; ``group``: a product group is one product."""
+    markets: tuple[tuple[str, str, str], ...] = ()
+    """(name, path glob, currency) of each market with a currency: its pages' prices must be in it."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,17 @@ class PageAnalysis:
     language: str | None = None
     """The product page's ``<html lang>``, and its hreflang alternates as ``(hreflang, href)``: how translations are told apart."""
     alternates: tuple[tuple[str, str], ...] = ()
+    variants: tuple[Product, ...] = ()
+    """The products the page sells when it sells several (variants, formats), the one shown first at the head."""
+    invalid_variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Variants whose data cannot be sent: (id, problems)."""
+    placement: str = ""
+    """By which rule the component was placed (the marker, the selector, after which visible price), for people."""
+
+    @property
+    def shown(self) -> Product | None:
+        """The product the page's component shows first: its first variant, else its product."""
+        return self.variants[0] if self.variants else self.product
 
 
 @dataclass
@@ -79,6 +96,10 @@ class _Merged:
     sources: dict[str, str] = field(default_factory=dict)
     listing: str | None = None
     empty_price: bool = False
+    variants: list[Candidate] = field(default_factory=list)
+    """The product's variants (a group's, or its offers'), or the several products of one product page."""
+    several: bool = False
+    """Whether ``variants`` are the page's several products (formats with buy buttons of their own)."""
 
 
 def _name_key(value: Any) -> str:
@@ -104,7 +125,20 @@ def _same_product(fields: dict[str, Any], candidates: list[Candidate]) -> Candid
     return None if unlike else only
 
 
-def _merge(results: list[SourceResult]) -> _Merged:
+def _one_product_page(page: Html, candidates: list[Candidate], address: PageAddress) -> bool:
+    """Whether several products are one page's own (formats of one item), not a listing's cards.
+
+    The page is about them: its heading (or title) names each of them, and none says its
+    own page is elsewhere.
+    """
+    heading = next(page.tags_with("<h1", lambda tag: tag.name == "h1"), None) or next(page.tags_with("<title", lambda tag: tag.name == "title"), None)
+    about = _name_key(visible_text(page.inner(heading))) if heading is not None else ""
+    if not about:
+        return False
+    return all(about in _name_key(c.fields.get("name")) and address.relation(c.fields.get("url"))[0] != "elsewhere" for c in candidates)
+
+
+def _merge(results: list[SourceResult], page: Html, address: Callable[[], PageAddress]) -> _Merged:
     """First source with a product decides the page; later ones fill its missing fields."""
     merged = _Merged()
     chosen: Candidate | None = None
@@ -114,13 +148,17 @@ def _merge(results: list[SourceResult]) -> _Merged:
             continue
         if chosen is None:
             if len(distinct) > 1:
-                return _Merged(listing=f"listing: {len(distinct)} products in {result.source}")
+                if not _one_product_page(page, distinct, address()):
+                    return _Merged(listing=f"listing: {len(distinct)} products in {result.source}")
+                merged.variants, merged.several = distinct, True
             chosen = matching = distinct[0]
         else:
             found = _same_product(merged.fields, distinct)
             if found is None:
                 continue
             matching = found
+        if not merged.variants and matching.variants:
+            merged.variants = matching.variants
         for name in FIELDS:
             value = matching.fields.get(name)
             if name in merged.fields or value is None:
@@ -148,15 +186,17 @@ def analyse(page: Html, rel_path: str, options: ExtractOptions) -> PageAnalysis:
         return PageAnalysis("not-product", "redirect stub")
     if next(page.tags_with("data-croissant-ignore", lambda tag: "data-croissant-ignore" in tag.attrs), None) is not None:
         return PageAnalysis("not-product", "opted out with data-croissant-ignore")
+    market = next(((name, currency) for name, path, currency in options.markets if glob_regex(path).match(rel_path)), None)
+    default_currency = market[1] if market else options.default_currency
     results = [
         from_attributes(page),
         from_jsonld(page),
         from_microdata(page),
         from_opengraph(meta),
-        from_snipcart(page, options.default_currency),
+        from_snipcart(page, default_currency),
     ]
     warnings = [w for r in results for w in r.warnings]
-    merged = _merge(results)
+    merged = _merge(results, page, lambda: PageAddress(rel_path, options.base_url, canonical_url(page, meta)))
     if merged.listing:
         return PageAnalysis("not-product", merged.listing, warnings=tuple(warnings))
     fields, sources = merged.fields, merged.sources
@@ -202,19 +242,28 @@ def analyse(page: Html, rel_path: str, options: ExtractOptions) -> PageAnalysis:
     raw_id = printable(str(fields["id"]).strip())
     prices = PagePrices(page, name=fields.get("name"), product_id=raw_id)
     if not fields.get("currency"):  # read it off the visible price (the default, when it applies, keeps no source)
-        choice, notes = infer_currency(prices, meta, amount=data_amount(fields.get("price"), sources.get("price")), default_currency=options.default_currency)
+        choice, notes = infer_currency(prices, meta, amount=data_amount(fields.get("price"), sources.get("price")), default_currency=default_currency)
         if choice is not None and choice.source != "default_currency":
             fields["currency"], sources["currency"], kept = choice.code, choice.source, kept + notes
     product, problems = normalise(
-        fields, sources, rel_path=rel_path, base_url=options.base_url, default_currency=options.default_currency,
+        fields, sources, rel_path=rel_path, base_url=options.base_url, default_currency=default_currency,
         declared_url=declared_url, placeholder_base_url=options.placeholder_base_url,
     )
     if product is not None and product.sources.get("url") == "guessed":
         kept += (f"url: nothing on the page gives its public address, so {product.url} stands in for this local build; "
                  "set base_url (the site's public address) before syncing to sandbox or production",)
+    if product is not None and market is not None and product.currency != market[1]:
+        problems = [f"currency: the price is in {product.currency} (from {product.sources.get('currency', 'the page')}), but the page is in "
+                    f"market {market[0]!r}, which sells in {market[1]}: fix the page's currency, or the market's path or currency"]
+        product = None
     if product is None:
         return PageAnalysis("invalid", "; ".join(problems), product_id=raw_id, sources=sources, problems=tuple(problems), warnings=kept)
-    pdp_at, placement_warnings = _place(page, product, options, prices)
+    variants: list[Product] = []
+    invalid: list[tuple[str, tuple[str, ...]]] = []
+    if merged.variants and (merged.several or options.variants == "each"):
+        variants, invalid = variant_products(page, product, merged.variants, rel_path=rel_path, base_url=options.base_url,
+                                             placeholder_base_url=options.placeholder_base_url, several=merged.several)
+    pdp_at, placement_warnings, placement = _place(page, variants[0] if variants else product, options, prices)
     language, alternates = page_language(page)
     return PageAnalysis(
         "product",
@@ -226,11 +275,15 @@ def analyse(page: Html, rel_path: str, options: ExtractOptions) -> PageAnalysis:
         pdp_at=pdp_at,
         language=language,
         alternates=alternates,
+        variants=tuple(variants),
+        invalid_variants=tuple(invalid),
+        placement=placement,
     )
 
 
-def _place(page: Html, product: Product, options: ExtractOptions, prices: PagePrices) -> tuple[int | None, list[str]]:
-    """Where the component goes: a marker, else the configured selector, else after the visible current price."""
+def _place(page: Html, product: Product, options: ExtractOptions, prices: PagePrices) -> tuple[int | None, list[str], str]:
+    """Where the component goes, and by which rule: a marker, else the configured selector, else after the
+    visible current price."""
     warnings: list[str] = []
     amount = Decimal(product.price).scaleb(-exponent(product.currency))
     shown = prices.current(amount)
@@ -240,16 +293,18 @@ def _place(page: Html, product: Product, options: ExtractOptions, prices: PagePr
             f"{format_minor(product.price, product.currency)} {product.currency} (from {product.sources.get('price')})"
         )
     if has_component(page):
-        return None, warnings + [OWN_COMPONENT]
-    offset = marker_offset(page)
+        return None, warnings + [OWN_COMPONENT], "the theme's own <croissant-toggle-pdp>"
+    offset, how = marker_offset(page), "the <croissant-slot> marker"
     if offset is None and options.placement_selector:
         offset = selector_offset(page, options.placement_selector, options.placement_position)
+        how = f"[placement] selector {options.placement_selector!r} ({options.placement_position})"
     if offset is None and shown is not None:
-        offset = shown.after
+        offset, how = shown.after, f"after the visible price {shown.text!r}"
     if offset is None:
         tried = f" (placement.selector {options.placement_selector!r} matched nothing)" if options.placement_selector else ""
         warnings.append(
             f"no place for the component{tried}: add <croissant-slot></croissant-slot> to the product template, "
             "or set placement.selector"
         )
-    return offset, warnings
+        how = ""
+    return offset, warnings, how

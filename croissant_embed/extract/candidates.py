@@ -16,6 +16,8 @@ class Candidate:
 
     source: str
     fields: dict[str, Any] = field(default_factory=dict)
+    variants: list[Candidate] = field(default_factory=list)
+    """The purchasable variants of this product (its group's, or its offers' with their own skus)."""
 
     def key(self) -> str:
         """What tells two products of one source apart (id, else name)."""

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from .candidates import Candidate, SourceResult
 from .scan import Html, soup, visible_text
 from .structured import availability
+from .variants import from_variant_attributes
 
 ATTRIBUTE_PREFIX = "data-croissant-"
 _OUR_FIELDS = {
@@ -43,10 +44,11 @@ def from_attributes(page: Html) -> SourceResult:
     if "available" in fields:
         fields["available"] = _boolean(fields["available"])
     distinct_ids = list(dict.fromkeys(ids))
+    variants = from_variant_attributes(page)
     if len(distinct_ids) > 1:
         result.candidates = [Candidate("attributes", {"id": pid}) for pid in distinct_ids]
-    elif fields:
-        result.candidates = [Candidate("attributes", fields)]
+    elif fields or variants:
+        result.candidates = [Candidate("attributes", fields, variants)]
     return result
 
 

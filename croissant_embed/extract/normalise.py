@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ..contract import FIELDS
+from ..contract import FIELDS, VARIANT_FIELDS
 from .prices import PriceError, normalise_currency, to_minor_units
 
 # control characters, and the unpaired surrogates a JSON "\ud800" escape can produce: neither
@@ -34,11 +34,20 @@ class Product:
     gtin: str | None = None
     category: str | None = None
     available: bool | None = None
+    group_id: str | None = None
+    """For a variant: the id of its product group."""
+    attributes: tuple[tuple[str, str], ...] = ()
+    """For a variant: what tells it from its siblings, as (name, value) pairs (``("size", "M")``)."""
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def fields(self) -> dict[str, Any]:
-        """Canonical fields that have a value."""
-        return {name: getattr(self, name) for name in FIELDS if getattr(self, name) is not None}
+        """Canonical fields that have a value (a variant's attributes as an object)."""
+        values = {name: getattr(self, name) for name in FIELDS if getattr(self, name) is not None}
+        if self.group_id is not None:
+            values[VARIANT_FIELDS[0]] = self.group_id
+        if self.attributes:
+            values[VARIANT_FIELDS[1]] = dict(self.attributes)
+        return values
 
 
 def page_url(base_url: str | None, rel_path: str) -> str | None:

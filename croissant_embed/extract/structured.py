@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from .candidates import Candidate, SourceResult
 from .scan import Html, Tag, soup
+from .variants import gather_groups, lowest_offer_variant, node_index, structured_variants
 
 if TYPE_CHECKING:
     from bs4 import Tag as SoupTag
@@ -116,16 +117,28 @@ def _offer(offers: Any) -> dict[str, Any]:
 
 PRODUCT_PROPERTIES = frozenset(
     "productGroupID productID sku gtin gtin13 gtin12 gtin14 gtin8 mpn name url image brand category offers hasVariant "
-    "price lowPrice priceCurrency priceSpecification availability".split()
+    "price lowPrice priceCurrency priceSpecification availability variesBy size color material pattern suggestedAge "
+    "suggestedGender additionalProperty value inProductGroupWithID".split()
 )
-"""The schema.org properties :func:`candidate_from_node` reads (of a product, offer or brand)."""
+"""The schema.org properties :func:`candidate_from_node` reads (of a product, offer, brand or variant)."""
+_REPEATED = frozenset({"offers", "hasVariant", "variesBy", "additionalProperty"})
+"""Properties a microdata item may give several times: each value is kept, in a list."""
 
 
-def candidate_from_node(node: dict[str, Any], source: str) -> Candidate:
-    """One schema.org Product (or ProductGroup) node as raw fields."""
+def _no_reference(value: Any) -> Any:
+    return value
+
+
+def candidate_from_node(node: dict[str, Any], source: str, resolve: Any = _no_reference) -> Candidate:
+    """One schema.org Product (or ProductGroup) node as raw fields, with its variants.
+
+    ``resolve`` follows ``{"@id": ...}`` references to the nodes of the same block.
+    """
     offer = _offer(node.get("offers"))
-    if not offer and "ProductGroup" in _types(node):
-        variant = _first(node.get("hasVariant"))
+    if not offer and node.get("hasVariant"):  # a group as one product: its cheapest variant's price
+        variant = lowest_offer_variant(node["hasVariant"] if isinstance(node["hasVariant"], list) else [node["hasVariant"]], resolve)
+        if variant is None:
+            variant = resolve(_first(node.get("hasVariant")))
         if isinstance(variant, dict):
             offer = _offer(variant.get("offers"))
     gtin = next((node[k] for k in ("gtin", "gtin13", "gtin12", "gtin14", "gtin8") if node.get(k)), None)
@@ -143,18 +156,35 @@ def candidate_from_node(node: dict[str, Any], source: str) -> Candidate:
         "category": _text(node.get("category")),
         "available": offer.get("available"),
     }
-    return Candidate(source, {k: v for k, v in fields.items() if v is not None and v != [] and v != {}})
+    candidate = Candidate(source, {k: v for k, v in fields.items() if v is not None and v != [] and v != {}})
+    candidate.variants = structured_variants(node, source, _variant_reader(resolve), resolve)
+    return candidate
+
+
+def _variant_reader(resolve: Any) -> Any:
+    def read(variant: dict[str, Any], source: str) -> Candidate:
+        return candidate_from_node({k: v for k, v in variant.items() if k != "hasVariant"}, source, resolve)
+    return read
 
 
 def from_jsonld(page: Html) -> SourceResult:
-    """Products of every JSON-LD block, including ``@graph`` arrays."""
+    """Products of every JSON-LD block, including ``@graph`` arrays (variants folded into their group)."""
     result = SourceResult("json-ld")
     for _, block in page.jsonld_blocks():
         data, warning = load_jsonld(block)
         if warning:
             result.warnings.append(warning)
-        if data is not None:
-            result.candidates.extend(candidate_from_node(node, "json-ld") for node in _product_nodes(data))
+        if data is None:
+            continue
+        index = node_index(data)
+
+        def resolve(value: Any, index: dict[str, dict[str, Any]] = index) -> Any:
+            if isinstance(value, dict) and set(value) == {"@id"}:
+                return index.get(str(value["@id"]), value)
+            return index.get(value, value) if isinstance(value, str) else value
+
+        nodes = gather_groups(list(_product_nodes(data)), index)
+        result.candidates.extend(candidate_from_node(node, "json-ld", resolve) for node in nodes)
     return result
 
 
@@ -188,15 +218,21 @@ def _properties(scope: SoupTag) -> dict[str, Any]:
         if owner_props is None or not element.has_attr("itemprop"):
             continue
         for name in str(element["itemprop"]).split():
+            repeated = name in _REPEATED
             # a theme may print an empty placeholder (content="") before the real value
-            if name not in PRODUCT_PROPERTIES or not _blank(owner_props.get(name)):
+            if name not in PRODUCT_PROPERTIES or (not repeated and not _blank(owner_props.get(name))):
                 continue
             if not element.has_attr("itemscope"):
-                owner_props[name] = _itemprop_value(element)
+                value: Any = _itemprop_value(element)
             elif depth[id(owner)] < MAX_SCOPE_DEPTH:
-                nested = props.setdefault(id(element), {})
+                value = props.setdefault(id(element), {})
                 depth[id(element)] = depth[id(owner)] + 1
-                owner_props[name] = nested
+            else:
+                continue
+            if repeated:
+                owner_props.setdefault(name, []).append(value)
+            else:
+                owner_props[name] = value
     return props[id(scope)]
 
 
@@ -257,11 +293,9 @@ def from_microdata(page: Html) -> SourceResult:
         if any(start.start <= offer.start < end for start, end, _ in products):
             continue
         before = [props for start, _, props in products if start.start < offer.start]
-        if before and not isinstance(before[-1].get("offers"), dict):
-            before[-1]["offers"] = _scope_properties(page, offer) or {}
-    for _, _, props in products:
-        node = {"@type": "Product", **props}
-        if isinstance(props.get("offers"), dict):
-            node["offers"] = {**props["offers"], "@type": "Offer"}
-        result.candidates.append(candidate_from_node(node, "microdata"))
+        if before and not any(isinstance(o, dict) for o in before[-1].get("offers") or ()):
+            before[-1]["offers"] = [_scope_properties(page, offer) or {}]
+    for tag, _, props in products:
+        kind = "ProductGroup" if tag.get("itemtype", "").strip().rstrip("/").endswith("ProductGroup") else "Product"
+        result.candidates.append(candidate_from_node({"@type": kind, **props}, "microdata"))
     return result

@@ -14,6 +14,7 @@ from ..build import BuildOptions, BuildResult, Outcome, run_build
 from ..plan import result_of
 from ..errors import BuildFailed
 from ..settings import load_settings
+from ..summary import one_line
 
 log = logging.getLogger("croissant_embed")
 
@@ -31,10 +32,6 @@ def run_after_generator(
     if settings.base_url is None and site_url:
         settings = replace(settings, base_url=site_url if site_url.endswith("/") else site_url + "/")
     result = run_build(settings, BuildOptions(sync_mode=sync_mode))
-    injected = sum(1 for page in result.pages if page.status == "injected")
-    summary = result.summary
-    log.info("croissant-embed: %d pages injected; %d products to create, %d to update, %d unchanged",
-             injected, summary["create"], summary["update"], summary["unchanged"])
     if result.outcome is not Outcome.OK:  # the messages say why: they become the one error the generator shows
         outcomes = [(p, result_of(p, result.results)) for p in result.products]
         failed = [(p, outcome) for p, outcome in outcomes if outcome.status == "failed"]
@@ -43,3 +40,8 @@ def run_after_generator(
     for message in result.messages:
         log.warning("croissant-embed: %s", message)
     return result
+
+
+def summary_line(result: BuildResult) -> str:
+    """The one line a plugin prints when the build step succeeded."""
+    return one_line(result.pages, result.products, result.results, synced=result.plan_path is None)

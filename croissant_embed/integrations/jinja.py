@@ -12,6 +12,8 @@ just before ``</head>``.
 
 from __future__ import annotations
 
+import atexit
+import sys
 from types import SimpleNamespace
 from typing import Any, Mapping
 
@@ -33,6 +35,18 @@ class CroissantExtension(Extension):
         environment.globals["croissant_head"] = self.head
         environment.globals["croissant_pdp"] = self.pdp
         self._renderer: Renderer | None = None
+        self.rendered = 0
+        """Product components rendered so far (said in one line when the generator ends)."""
+
+    def summary(self) -> str:
+        """The one line the extension prints when the generator ends."""
+        renderer = self.renderer()
+        return (f"croissant-embed: {self.rendered} product component{'s' if self.rendered != 1 else ''} rendered by the Jinja2 "
+                f"extension ({renderer.environment}, merchant {renderer.merchant_id}); `croissant-embed build` syncs their products")
+
+    def print_summary(self) -> None:
+        """Print :meth:`summary` on standard error (registered to run when the generator's process ends)."""
+        print(self.summary(), file=sys.stderr)
 
     def renderer(self) -> Renderer:
         """The build step's renderer, for the environment's settings."""
@@ -52,4 +66,7 @@ class CroissantExtension(Extension):
         if not view.id or view.price in (None, ""):
             raise ValueError("croissant_pdp(product) needs at least an id and a price")
         component = wrap(self.renderer().pdp(view))
+        if not self.rendered:
+            atexit.register(self.print_summary)
+        self.rendered += 1
         return Markup(self.renderer().render("slot.html", product=view, component=Markup(component)))

@@ -15,10 +15,12 @@ from typing import Any
 
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 
 from ..errors import CroissantError
-from . import run_after_generator
+from . import run_after_generator, summary_line
+
+log = get_plugin_logger("croissant")
 
 
 class CroissantPluginConfig(base.Config):
@@ -44,7 +46,8 @@ class CroissantPlugin(BasePlugin[CroissantPluginConfig]):
         config_file = root / self.config.config_file if self.config.config_file else None
         sync_mode = "never" if self.command == "serve" else self.config.sync
         try:
-            run_after_generator(Path(config["site_dir"]), root=root, config_file=config_file,
-                                site_url=config.get("site_url"), sync_mode=sync_mode)
+            result = run_after_generator(Path(config["site_dir"]), root=root, config_file=config_file,
+                                         site_url=config.get("site_url"), sync_mode=sync_mode)
         except CroissantError as exc:
             raise PluginError(str(exc)) from exc
+        log.info("%s", summary_line(result))

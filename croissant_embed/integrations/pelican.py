@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from pelican import signals
+from pelican.log import console
 
 from ..errors import CroissantError
-from . import run_after_generator
+from . import run_after_generator, summary_line
 
 log = logging.getLogger("croissant_embed")
 
@@ -30,7 +31,7 @@ def finalized(pelican: Any) -> None:
     root = Path(settings.get("PATH", ".")).resolve().parent
     config = settings.get("CROISSANT_CONFIG")
     try:
-        run_after_generator(
+        result = run_after_generator(
             Path(pelican.output_path),
             root=root,
             config_file=(root / config) if config else None,
@@ -42,6 +43,7 @@ def finalized(pelican: Any) -> None:
         # caught there, so the run ends with Pelican's exit code 1 and our message alone.
         log.critical("%s", exc)
         raise SystemExit(1) from exc
+    console.print(summary_line(result), markup=False, highlight=False)  # as Pelican prints its own "Done:" line
 
 
 def register() -> None:

@@ -8,7 +8,7 @@ itself in every repr and string conversion.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -18,39 +18,21 @@ from ..contract import PayloadShape
 from ..errors import ConfigError
 from ..extract import ExtractOptions
 from .checks import checked_values
+from .markets import DEFAULT_MARKET, Market, checked_markets, market_of
+from .secret import Secret
 from .sources import CONFIG_NAME, FILE_KEYS, SECRET_KEYS, environment_table, find_config, flatten_tables, secret_problems, setting_variables, unknown_key, variable_of
 
 STATE_DIR_NAME = ".croissant"
 DEFAULT_LOCAL_URL = "http://127.0.0.1:8765/v0"
 PLACEHOLDER_BASE_URL = "https://shop.invalid/"
+DEFAULT_VARIANT_SELECTOR = ", ".join(
+    [f"select[name={name}]" for name in ("variant", "size", "color", "colour", "option", "id")]
+    + ["select[name^=option]", "select[name^='options[']"]
+    + [f"input[type=radio][name={name}]" for name in ("variant", "size", "color", "colour", "option")]
+    + ["input[type=radio][name^=option]", "input[type=radio][name^='options[']", "input[type=hidden][name=id]", "[data-item-id]"]
+)
+"""The usual variant controls: a select or radio group named variant/size/color/option, a hidden ``input[name=id]``, buy buttons."""
 """The stand-in public address of a local build's pages when nothing gives the real one (.invalid never resolves)."""
-
-
-class Secret:
-    """A string that never shows itself."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        """The secret itself, for the one place that sends it."""
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    __str__ = __repr__
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 @dataclass(frozen=True)
@@ -74,6 +56,10 @@ class Settings:
     placement_selector: str | None = None
     placement_position: str = "after"
     quantity_selector: str | None = None
+    variants: str = "each"
+    """``each``: every variant with its own id is its own product; ``group``: a product group is one product."""
+    variant_selector: str = DEFAULT_VARIANT_SELECTOR
+    """The page's variant controls, whose choice the component's product-id follows."""
     checkout_selector: str | None = None
     capture: tuple[tuple[str, str], ...] = ()
     payload: PayloadShape = PayloadShape()
@@ -87,6 +73,10 @@ class Settings:
     max_drop: float = 0.5
     cart_namespace: str | None = None
     checkout_app: Path | None = None
+    markets: tuple[Market, ...] = ()
+    """The ``[[markets]]``: sections with their own currency, merchant, ids and state."""
+    market: Market | None = None
+    """The market these settings are for (:meth:`for_market`); None for the default market."""
     notices: tuple[str, ...] = ()
     """Warnings about settings that are valid but risky, for the CLI to print."""
     ci: CIContext = CIContext(None)
@@ -105,6 +95,36 @@ class Settings:
         if self.environment == "local":
             return "local"
         return ENVIRONMENTS[self.environment]
+
+    @property
+    def state_target(self) -> str:
+        """What the sync state is kept under: the API base URL, with the market's name for a market."""
+        return self.api_base_url if self.market is None else f"{self.api_base_url} market {self.market.name}"
+
+    @property
+    def market_name(self) -> str:
+        """The name of the market these settings are for (``default`` for the top level)."""
+        return DEFAULT_MARKET if self.market is None else self.market.name
+
+    def market_names(self) -> list[str]:
+        """Every market, the default first."""
+        return [DEFAULT_MARKET, *(market.name for market in self.markets)]
+
+    def for_market(self, name: str | None) -> Settings:
+        """The settings of one market: its merchant, credentials and currency over the top-level ones."""
+        if name in (None, DEFAULT_MARKET):
+            return self
+        market = next((m for m in self.markets if m.name == name), None)
+        if market is None:
+            raise ConfigError([f"market {name!r} is not among the [[markets]] of the settings ({', '.join(self.market_names())})"])
+        return replace(self, merchant_id=market.merchant_id or self.merchant_id, client_id=market.client_id or self.client_id,
+                       client_secret=market.client_secret or self.client_secret,
+                       default_currency=market.currency or self.default_currency, market=market)
+
+    def market_of(self, rel_path: str) -> Settings:
+        """The settings of the market the page at ``rel_path`` belongs to."""
+        market = market_of(rel_path, self.markets)
+        return self if market is None else self.for_market(market.name)
 
     @property
     def pricing_url(self) -> str:
@@ -137,6 +157,8 @@ class Settings:
             placement_position=self.placement_position,
             checkout_selector=self.checkout_selector,
             placeholder_base_url=PLACEHOLDER_BASE_URL if self.environment == "local" and not self.base_url else None,
+            variants=self.variants,
+            markets=tuple((m.name, m.path, m.currency) for m in self.markets if m.currency),
         )
 
 
@@ -171,6 +193,8 @@ def load_settings(
     for key, value in variables.items():  # the environment overrides the file, key by key within tables
         values[key] = {**values[key], **value} if isinstance(value, dict) and isinstance(values.get(key), dict) else value
     flatten_tables(values, problems, where)
+    if "markets" in values:
+        values["markets"] = checked_markets(values["markets"], where, env, problems)
     for key, value in (overrides or {}).items():
         if value is not None:
             values[key] = value
@@ -196,4 +220,4 @@ def debug_requested() -> bool:
     return bool(os.environ.get("CROISSANT_DEBUG"))
 
 
-__all__ = ["CONFIG_NAME", "STATE_DIR_NAME", "Secret", "Settings", "debug_requested", "environment_secret", "find_config", "load_settings", "setting_variables", "variable_of"]
+__all__ = ["CONFIG_NAME", "DEFAULT_MARKET", "Market", "STATE_DIR_NAME", "Secret", "Settings", "debug_requested", "environment_secret", "find_config", "load_settings", "setting_variables", "variable_of"]

@@ -19,6 +19,7 @@ from ..currencies import is_currency
 from ..extract import POSITIONS
 
 MAX_TIMEOUT = 300.0
+VARIANT_MODES = ("each", "group")
 _LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
 """A BCP 47 language tag, roughly: a primary language, then subtags (region, script, variant)."""
 
@@ -79,6 +80,13 @@ def checked_values(root: Path, values: dict[str, Any], problems: list[str], *, k
     notices = _target_notices(environment, clean.get("api_url"), problems)
     if notices:
         clean["notices"] = notices
+    if "variants" in clean:
+        clean["variants"] = str(clean["variants"]).strip().lower()
+        if clean["variants"] not in VARIANT_MODES:
+            problems.append(f"variants: {values['variants']!r} must be \"each\" (every variant with its own id is a product) "
+                            "or \"group\" (a product group is one product, as stores selling variants under one id need)")
+    if "variant_selector" in clean and (not isinstance(clean["variant_selector"], str) or not clean["variant_selector"].strip()):
+        problems.append("variant_selector: must be a CSS selector of the page's variant controls, such as \"select[name=size]\"")
     if clean.get("placement_position", "after") not in POSITIONS:
         problems.append(f"placement.position: {clean['placement_position']!r} must be one of {', '.join(POSITIONS)}")
     if environment in ENVIRONMENTS:
@@ -86,6 +94,10 @@ def checked_values(root: Path, values: dict[str, Any], problems: list[str], *, k
             problems.append(f"credentials: environment {environment!r} needs CROISSANT_CLIENT_ID and CROISSANT_CLIENT_SECRET in the environment")
         if not clean.get("merchant_id") or clean.get("merchant_id") == "local-merchant":
             problems.append(f"merchant_id: environment {environment!r} needs your Croissant merchant id (merchant_id or CROISSANT_MERCHANT_ID)")
+        for market in clean.get("markets", ()):
+            if market.client_id_env and (not market.client_id or not market.client_secret):
+                problems.append(f"markets ({market.name}): environment {environment!r} needs {market.client_id_env} and "
+                                f"{market.client_secret_env} in the environment (the credentials of merchant {market.merchant_id or clean.get('merchant_id')!r})")
     elif clean.get("api_url") and (not clean.get("client_id") or not clean.get("client_secret")):
         problems.append("credentials: a custom api_url (or CROISSANT_API_URL) needs CROISSANT_CLIENT_ID and CROISSANT_CLIENT_SECRET "
                         "in the environment")

@@ -22,9 +22,9 @@ except ImportError:  # pragma: no cover - Python 3.10
 CONFIG_NAME = "croissant.toml"
 FILE_KEYS = {
     "site_dir", "environment", "api_url", "local_url", "merchant_id", "base_url", "default_currency", "default_language",
-    "include", "exclude", "placement", "quantity_selector", "checkout_selector", "capture", "payload",
+    "include", "exclude", "placement", "quantity_selector", "variants", "variant_selector", "checkout_selector", "capture", "payload",
     "templates_dir", "concurrency", "timeout", "retries", "max_invalid", "max_unplaced", "max_drop", "workers", "cart_namespace",
-    "checkout_app",
+    "checkout_app", "markets",
 }
 _TABLE_KEYS = {"placement": ("selector", "position"), "payload": ("fields", "extra")}
 _LIST_KEYS = ("include", "exclude")
@@ -73,6 +73,8 @@ def secret_problems(table: Mapping[str, Any], where: str, env: Mapping[str, str]
     secret = env.get("CROISSANT_CLIENT_SECRET") or ""
     for name, value in _walk(table):
         leaf = name.rsplit(".", 1)[-1].split("[", 1)[0].lower()
+        if leaf.endswith("_env") and isinstance(value, str) and value != secret:
+            continue  # names the variable holding a market's credential (checked with the markets)
         if leaf in SECRET_KEYS or any(word in leaf for word in _SECRET_WORDS):
             problems.append(f"{where}: {name} must not be in a file: it looks like a credential, and it would be sent in "
                             "payloads or published; set CROISSANT_CLIENT_ID / CROISSANT_CLIENT_SECRET in the environment")
@@ -125,7 +127,7 @@ def environment_table(env: Mapping[str, str], problems: list[str]) -> dict[str, 
         name, _, inner = key.partition(".")
         if key in _LIST_KEYS:
             value: Any = _toml_value(variable, raw, problems) if raw.startswith("[") else [p.strip() for p in raw.split(",") if p.strip()]
-        elif key == "capture" or key in ("payload.fields", "payload.extra"):
+        elif key in ("capture", "markets") or key in ("payload.fields", "payload.extra"):
             value = _toml_value(variable, raw, problems)
         else:
             value = raw

@@ -1,0 +1,112 @@
+"""What keeps a large site's rebuild fast and its memory bounded (issue 15) changes nothing it reports:
+a page whose file is as the last build left it is known by its status, not read, and any change
+to it is seen; payloads kept on disk are planned and reported as those kept in memory."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+from croissant_embed import process
+from croissant_embed.build import BuildOptions, run_build
+from croissant_embed.contract import StoredPayload
+from croissant_embed.settings import load_settings
+from croissant_embed.cache import SETTLED_NS
+
+from .conftest import invoke
+from .sites import make_store, product_page, write_config, write_page
+
+
+def settle() -> None:
+    """Wait until the files just written have settled: only then is a file known by its status."""
+    time.sleep(2 * SETTLED_NS / 1e9)
+
+
+def store(tmp_path: Path) -> tuple[Path, Path]:
+    """Product pages, a listing, a product without a price (invalid), and a config that lets the build go on."""
+    site = tmp_path / "site"
+    make_store(site, 3)
+    write_page(site, "list/index.html", "<!DOCTYPE html><html><body><h1>All</h1><p>No product here.</p></body></html>\n")
+    write_page(site, "bad/index.html", product_page("BAD-1", "25.00").replace('"price":"25.00",', ""))
+    return site, write_config(tmp_path, 'base_url = "https://s.example/"\nmax_invalid = 5\n')
+
+
+def build(tmp_path: Path, site: Path, config: Path, *extra: str) -> dict:
+    """A build through the CLI (pages written, nothing synced); its report."""
+    report = tmp_path / "report.json"
+    result = invoke("build", str(site), "--config", str(config), "--sync", "never", "--report", str(report), *extra, cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def known_files(tmp_path: Path) -> set[str]:
+    """The pages the cache knows by their file's status."""
+    with sqlite3.connect(tmp_path / ".croissant" / "cache.sqlite3") as db:
+        return {rel for (rel,) in db.execute("SELECT rel FROM files")}
+
+
+def same(report: dict) -> dict:
+    """What a report says of the pages and products, without its timings."""
+    return {"pages": report["pages"], "products": report["products"], "totals": report["totals"]}
+
+
+def test_a_build_over_unchanged_files_reports_them_as_a_build_that_reads_them(tmp_path):
+    site, config = store(tmp_path)
+    build(tmp_path, site, config, "--feed", "feed")
+    settle()
+    read = build(tmp_path, site, config, "--feed", "feed")  # every page read again: now final and settled
+    assert known_files(tmp_path) >= {"p/00000/index.html", "list/index.html", "bad/index.html"}
+    known = build(tmp_path, site, config, "--feed", "feed")
+    assert same(known) == same(read)
+    statuses = {page["path"]: page["status"] for page in known["pages"]}
+    assert statuses["bad/index.html"] == "invalid" and statuses["p/00000/index.html"] == "unchanged"
+    feed = json.loads((site / "feed.json").read_text(encoding="utf-8"))
+    assert len(feed["items"] if "items" in feed else feed["products"]) == 3
+
+
+def test_a_dry_run_over_unchanged_files_reports_what_a_dry_run_that_reads_them_does(tmp_path):
+    site, config = store(tmp_path)
+    settle()
+    read = build(tmp_path, site, config, "--dry-run")
+    assert "p/00001/index.html" in known_files(tmp_path)
+    known = build(tmp_path, site, config, "--dry-run")
+    assert same(known) == same(read)
+    assert {page["status"] for page in known["pages"] if page["path"].startswith("p/")} == {"injected"}
+    written = build(tmp_path, site, config)  # a real build after dry runs still writes every product page
+    assert {page["status"] for page in written["pages"] if page["path"].startswith("p/")} == {"injected"}
+
+
+def test_a_page_changed_in_place_after_a_build_keeping_its_size_is_read_again(tmp_path):
+    site, config = store(tmp_path)
+    build(tmp_path, site, config)
+    settle()
+    build(tmp_path, site, config)
+    page = site / "p" / "00002" / "index.html"
+    assert "p/00002/index.html" in known_files(tmp_path)
+    text = page.read_text(encoding="utf-8")
+    changed = text.replace('"price":"25.00"', '"price":"26.00"')
+    assert len(changed) == len(text) and changed != text
+    with open(page, "r+", encoding="utf-8") as handle:  # the same file (inode), the same size, written at once
+        handle.write(changed)
+    report = build(tmp_path, site, config)
+    product = next(p for p in report["products"] if p["page"] == "p/00002/index.html")
+    assert product["payload"]["retailPrice"] == 2600  # read again, not taken back from the cache
+
+
+def test_payloads_kept_on_disk_past_the_first_products_are_reported_and_planned_the_same(tmp_path, monkeypatch):
+    outputs = []
+    for in_memory in (10_000, 1):  # every payload in memory, then all but the first product's on disk
+        monkeypatch.setattr(process, "PAYLOADS_IN_MEMORY", in_memory)
+        folder = tmp_path / str(in_memory)
+        site, config = store(folder)
+        report = build(folder, site, config, "--plan", str(folder / "plan.json"))
+        plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+        outputs.append((same(report), plan["products"]))
+    assert outputs[0] == outputs[1]
+    assert [product["payload"]["retailPrice"] for product in outputs[1][1]] == [2500, 2500, 2500]
+    site, config = store(tmp_path / "library")
+    result = run_build(load_settings(config=config, overrides={"site_dir": site}), BuildOptions(dry_run=True))
+    kept = [type(entry.payload) for entry in result.products if entry.action != "invalid"]
+    assert kept == [str, StoredPayload, StoredPayload]  # the first in memory, the others on disk
