@@ -64,19 +64,21 @@ pid = os.fork()
 if pid == 0:
     os.execvp(sys.argv[1], sys.argv[1:])
 _, status, usage = os.wait4(pid, 0)
-print("\\n@@launcher %d %.4f %d" % (usage.ru_maxrss, time.perf_counter() - started, os.waitstatus_to_exitcode(status)))
+print("\\n@@launcher %d %.4f %d %.4f" % (usage.ru_maxrss, time.perf_counter() - started, os.waitstatus_to_exitcode(status),
+                                      usage.ru_utime + usage.ru_stime))
 """
 
 
 def run(command: list[str], *, cwd: Path | None = None, env: dict | None = None, check: bool = True) -> dict:
-    """Run a command; its wall time, peak RSS (MB) and output."""
+    """Run a command; its wall time, CPU time (its own and its workers'), peak RSS (MB) and output."""
     process = subprocess.run([sys.executable, "-c", LAUNCHER, *command], cwd=cwd, env={**os.environ, **(env or {})},
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
     output, _, tail = process.stdout.decode("utf-8", "replace").rpartition("@@launcher ")
-    maxrss_kb, wall, code = tail.split()
+    maxrss_kb, wall, code, cpu = tail.split()
     if check and int(code) != 0:
         raise SystemExit(f"{' '.join(command)} exited {code}:\n{output[-3000:]}")
-    return {"wall_s": round(float(wall), 3), "peak_mb": round(int(maxrss_kb) / 1024, 1), "exit": int(code), "output": output}
+    return {"wall_s": round(float(wall), 3), "cpu_s": round(float(cpu), 3), "peak_mb": round(int(maxrss_kb) / 1024, 1), "exit": int(code),
+            "output": output}
 
 
 def pagefind_python() -> Path:
@@ -100,7 +102,7 @@ def make_site(pages: int, hugo: bool) -> tuple[Path, dict | None]:
         generate_hugo(project, pages)
     shutil.rmtree(project / "public", ignore_errors=True)
     timing = run(["hugo", "--quiet", "--source", str(project)])
-    return project / "public", {"wall_s": timing["wall_s"], "peak_mb": timing["peak_mb"]}
+    return project / "public", {"wall_s": timing["wall_s"], "cpu_s": timing["cpu_s"], "peak_mb": timing["peak_mb"]}
 
 
 def fresh(folder: Path) -> Path:
@@ -129,7 +131,7 @@ def build(site: Path, cwd: Path, *extra: str, env: dict | None = None, report: b
 
 
 def figure(result: dict, pages: int) -> dict:
-    return {"wall_s": result["wall_s"], "peak_mb": result["peak_mb"], "pages_per_s": round(pages / result["wall_s"])}
+    return {"wall_s": result["wall_s"], "cpu_s": result["cpu_s"], "peak_mb": result["peak_mb"], "pages_per_s": round(pages / result["wall_s"])}
 
 
 def floor(site: Path) -> dict:
@@ -232,8 +234,10 @@ def scale(pages: int, hugo: bool, results: dict) -> dict:
     html_pages = sum(1 for _ in site.rglob("*.html"))
     builds = our_builds(site, html_pages, "scale")
     big = results["build"]
+    # CPU time too: on a shared machine, the wall time of a long build drifts with the others' load
     linear = {name: round((big[name]["wall_s"] / results["pages"]) / (builds[name]["wall_s"] / html_pages), 2) for name in builds}
-    return {"small_pages": html_pages, "small": builds, "per_page_ratio": linear,
+    linear_cpu = {name: round((big[name]["cpu_s"] / results["pages"]) / (builds[name]["cpu_s"] / html_pages), 2) for name in builds}
+    return {"small_pages": html_pages, "small": builds, "per_page_ratio": linear, "per_page_cpu_ratio": linear_cpu,
             "peak_mb": {str(html_pages): max(b["peak_mb"] for b in builds.values()), str(results["pages"]): max(b["peak_mb"] for b in big.values())}}
 
 
@@ -253,13 +257,13 @@ def report(results: dict) -> None:
     """Print the figures and the ratios against their goals."""
     print(f"site: {results['pages']} pages ({results['product_pages']} product pages, {results['generator']}), "
           f"{results['machine']['cpus']} CPUs, Python {results['machine']['python']}")
-    print(f"{'':30}{'wall s':>9}{'pages/s':>10}{'peak MB':>9}")
+    print(f"{'':30}{'wall s':>9}{'CPU s':>9}{'pages/s':>10}{'peak MB':>9}")
     rows = [("hugo (clean build)", results.get("hugo")), ("pagefind", results.get("pagefind")),
             ("build, cold (writes pages)", results["build"]["cold"]), ("build, warm (writes pages)", results["build"]["warm"]),
             ("build --dry-run --report, cold", results["build"]["dry_cold"]), ("build --dry-run --report, warm", results["build"]["dry_warm"])]
     for name, row in rows:
         if row is not None:
-            print(f"{name:30}{row['wall_s']:>9}{row.get('pages_per_s', ''):>10}{row['peak_mb']:>9}")
+            print(f"{name:30}{row['wall_s']:>9}{row.get('cpu_s', ''):>9}{row.get('pages_per_s', ''):>10}{row['peak_mb']:>9}")
     fl = results["floor"]
     print(f"floor: read+decode+find+splice+write on all cores {fl['rewrite_s']} s; stat only {fl['stat_s']} s; "
           f"interpreter start {fl['start_s']} s")
@@ -274,8 +278,10 @@ def report(results: dict) -> None:
     sc = results["scale"]
     small = ", ".join(f"{name} {row['wall_s']} s" for name, row in sc["small"].items())
     linear = ", ".join(f"{name} {value}" for name, value in sc["per_page_ratio"].items())
+    linear_cpu = ", ".join(f"{name} {value}" for name, value in sc["per_page_cpu_ratio"].items())
     print(f"scale: at {sc['small_pages']} pages {small}")
     print(f"  time per page at {results['pages']} pages / at {sc['small_pages']} (1.00 = linear): {linear}")
+    print(f"  CPU time per page, the same: {linear_cpu}")
     print(f"  peak MB of our builds by size: {sc['peak_mb']}")
 
 

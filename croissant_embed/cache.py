@@ -153,6 +153,10 @@ class FileRow(NamedTuple):
     """When the file's status was taken (``time.time_ns()``); 0 for a page this build wrote, looked at again later."""
 
 
+_FILE_COLUMNS = {
+    "rel": "TEXT PRIMARY KEY", "size": "INTEGER NOT NULL", "mtime": "INTEGER NOT NULL", "ctime": "INTEGER NOT NULL", "ino": "INTEGER NOT NULL",
+    "key": "TEXT NOT NULL", "entry_length": "INTEGER NOT NULL", "stable": "INTEGER NOT NULL", "outcome": "TEXT NOT NULL", "build": "INTEGER NOT NULL",
+}
 SETTLED_NS = 50_000_000
 """A file unchanged for this long (more than any clock tick of file times) is known by its status."""
 SETTLED_WHOLE_SECONDS_NS = 2_000_000_000
@@ -204,9 +208,9 @@ class AnalysisCache:
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         self._db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, entry TEXT NOT NULL, stable INTEGER NOT NULL, build INTEGER NOT NULL)")
-        self._db.execute("CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, "
-                         "ctime INTEGER NOT NULL, ino INTEGER NOT NULL, key TEXT NOT NULL, entry_length INTEGER NOT NULL, stable INTEGER NOT NULL, "
-                         "outcome TEXT NOT NULL, build INTEGER NOT NULL)")
+        if [column[1] for column in self._db.execute("PRAGMA table_info(files)")] not in ([], list(_FILE_COLUMNS)):
+            self._db.execute("DROP TABLE files")  # kept by another version: its rows are only a shortcut
+        self._db.execute(f"CREATE TABLE IF NOT EXISTS files ({', '.join(f'{name} {kind}' for name, kind in _FILE_COLUMNS.items())})")
         row = self._db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         if row is None or row[0] != fingerprint:
             self._db.execute("DELETE FROM pages")
