@@ -86,11 +86,6 @@ class Catalogue:
     products: list[Product] = field(default_factory=list)
     """Every valid product in full (kept only for a feed)."""
 
-    @property
-    def ids(self) -> set[str]:
-        """Every product id on the site, valid or not."""
-        return {row.id for row in self.rows} | {bad.product_id for bad in self.invalid if bad.product_id}
-
 
 @dataclass
 class BuildResult:
@@ -119,7 +114,6 @@ class MarketPlan:
 
     settings: Settings
     state: SyncState
-    rows: list[ProductRow]
     entries: list[PlannedProduct]
     conflicts: list[Conflict]
     ids: set[str]
@@ -133,9 +127,10 @@ def plan_markets(settings: Settings, catalogue: Catalogue, options: BuildOptions
     for row in catalogue.rows:
         rows.setdefault(row.market, []).append(row)
     for bad in catalogue.invalid:
-        market = settings.market_of(bad.page).market
+        page_market = settings.market_of(bad.page)
+        market = page_market.market
         own = bad if market is None or not bad.product_id else bad._replace(product_id=market.product_id(bad.product_id))
-        invalid.setdefault(settings.market_of(bad.page).market_name, []).append(own)
+        invalid.setdefault(page_market.market_name, []).append(own)
     state = SyncState(settings.state_dir, settings.state_target)
     plans = []
     for name in settings.market_names():
@@ -147,7 +142,7 @@ def plan_markets(settings: Settings, catalogue: Catalogue, options: BuildOptions
         entries = make_plan(ordered, invalid.get(name, []), synced=own_state.confirmed, unconfirmed=own_state.unconfirmed,
                             full=options.full, market=name)
         ids = {row.id for row in rows.get(name, [])} | {bad.product_id for bad in invalid.get(name, []) if bad.product_id}
-        plans.append(MarketPlan(market, own_state, rows.get(name, []), entries, conflicts, ids, sorted(set(own_state.confirmed) - ids)))
+        plans.append(MarketPlan(market, own_state, entries, conflicts, ids, sorted(set(own_state.confirmed) - ids)))
     return plans
 
 
