@@ -116,7 +116,8 @@ class MarketPlan:
     state: SyncState
     entries: list[PlannedProduct]
     conflicts: list[Conflict]
-    ids: set[str]
+    count: int
+    """How many products (ids, valid or not) the market has on the site."""
     removed: list[str] = field(default_factory=list)
 
 
@@ -138,11 +139,14 @@ def plan_markets(settings: Settings, catalogue: Catalogue, options: BuildOptions
         own_state = state.for_target(market.state_target)
         if name not in rows and name not in invalid and not own_state.confirmed:
             continue
+        own_state.adopt((row.id, row.hash) for row in rows.get(name, []))
         ordered, conflicts = translations(rows.get(name, []), shape=settings.payload, default_language=settings.default_language)
         entries = make_plan(ordered, invalid.get(name, []), synced=own_state.confirmed, unconfirmed=own_state.unconfirmed,
                             full=options.full, market=name)
-        ids = {row.id for row in rows.get(name, [])} | {bad.product_id for bad in invalid.get(name, []) if bad.product_id}
-        plans.append(MarketPlan(market, own_state, entries, conflicts, ids, sorted(set(own_state.confirmed) - ids)))
+        ids = {row.id for row in rows.get(name, [])}
+        ids.update(bad.product_id for bad in invalid.get(name, []) if bad.product_id)
+        removed = sorted(pid for pid in own_state.confirmed if pid not in ids)
+        plans.append(MarketPlan(market, own_state, entries, conflicts, len(ids), removed))
     return plans
 
 
@@ -170,9 +174,10 @@ def run_build(settings: Settings, options: BuildOptions, *, on_progress: OnProgr
         guards.too_many_invalid(catalogue.invalid, settings.max_invalid),
         guards.too_many_unplaced([page for page in catalogue.pages if page.status == "unplaced"], settings.max_unplaced),
         None if preview else guards.guessed_currencies(catalogue.rows, settings.environment),
-        *(None if options.allow_drop else guards.sudden_drop(len(m.ids), len(m.state.confirmed), settings.max_drop, market=_label(settings, m))
+        *(None if options.allow_drop else guards.sudden_drop(m.count, len(m.state.confirmed), settings.max_drop, market=_label(settings, m))
           for m in markets),
     )
+    catalogue.rows.clear()  # the guards were their last reader: from here the plan's entries hold what the sync and the report need
     result = BuildResult(site, catalogue.pages, entries, {}, Outcome.OK, messages,
                          removed=[(m.settings.market_name, pid) for m in markets for pid in m.removed])
     refused: AuthError | None = None
@@ -185,7 +190,8 @@ def run_build(settings: Settings, options: BuildOptions, *, on_progress: OnProgr
         result.plan_path = options.plan_path or settings.state_dir / PLAN_NAME
         for market in markets:
             _write_plan(plan_file(result.plan_path, market.settings), market)
-        result.results = {entry.key: Result("planned") for entry in entries if entry.to_send}
+        planned = Result("planned")  # one value for every product (a large catalogue holds a hundred thousand)
+        result.results = {entry.key: planned for entry in entries if entry.to_send}
     else:
         from .sync import run_sync  # imported when used: asyncio and the HTTP client cost start-up time on every build
 
@@ -193,7 +199,10 @@ def run_build(settings: Settings, options: BuildOptions, *, on_progress: OnProgr
         for market in markets:
             run = run_sync(market.settings, market.entries, market.state, f"build-{uuid.uuid4()}", finish_on_failure=True,
                            on_progress=progress.for_market(), messages=messages, verify=options.verify)
-            result.results.update(run.results)
+            if result.results:
+                result.results.update(run.results)
+            else:  # the first market's results as they are: a copy of a large catalogue's would hold them twice
+                result.results = run.results
             if not run.ok:
                 result.outcome = Outcome.SYNC_FAILED
             if isinstance(run.stopped, AuthError) and refused is None:

@@ -119,6 +119,7 @@ def outcome_from_json(rel: str, text: str) -> tuple[PageRecord, tuple[ProductRow
                  for product_id, payload, digest, sources, language, alternates, market in products)
     values = dict(zip(_RECORD_FIELDS, record))
     values["status"] = sys.intern(values["status"])
+    values["placement"] = sys.intern(values["placement"])  # it names the price shown, which many pages share
     values["warnings"] = tuple(values.get("warnings") or ())
     if rows and values.get("product_id") == rows[0].id:
         values["product_id"] = rows[0].id
@@ -169,6 +170,55 @@ def settled(stat: FileStat, at_ns: int) -> bool:
     return ctime < at_ns - (SETTLED_WHOLE_SECONDS_NS if ctime % 1_000_000_000 == 0 else SETTLED_NS)
 
 
+# a row derived from a cached analysis that was damaged or replaced since does not count
+_KNOWN_FILES = ("SELECT f.rel, f.size, f.mtime, f.ctime, f.ino, f.key, f.stable, f.outcome FROM files f JOIN pages p ON p.key = f.key "
+                "WHERE length(p.entry) = f.entry_length")
+_READ_AHEAD = 512
+_BATCH = 64
+
+
+class _FileRows:
+    """The files table as the previous builds left it, read in the order its rows were stored.
+
+    Rows are stored in site order, the order in which the walk asks for them, so reading
+    them in a stream, a few hundred ahead, answers each page without a query of its own
+    (a query costs as much as a small page's read). A page not among the rows ahead (a
+    page changed since, stored later; or gone) is asked for alone. The stream reads one
+    snapshot on its own connection, untouched by what this build writes meanwhile.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30, check_same_thread=False)
+        self._stream: sqlite3.Cursor | None = self._db.execute(_KNOWN_FILES + " ORDER BY f.rowid")
+        self._ahead: dict[str, tuple[Any, ...]] = {}
+
+    def row(self, rel: str) -> tuple[Any, ...] | None:
+        """(size, mtime, ctime, ino, key, stable, outcome) of a file, or None."""
+        ahead = self._ahead
+        found = ahead.pop(rel, None)
+        while found is None and self._stream is not None and len(ahead) < _READ_AHEAD:
+            rows = self._stream.fetchmany(_BATCH)
+            if not rows:
+                self._stream = None
+            for row in rows:
+                if row[0] == rel:
+                    found = row[1:]
+                else:
+                    ahead[row[0]] = row[1:]
+        if len(ahead) >= _READ_AHEAD:  # rows nobody asked for yet (pages gone, or moved): the oldest make room for a batch
+            for _ in range(len(ahead) - _READ_AHEAD + _BATCH):
+                del ahead[next(iter(ahead))]
+        if found is None:
+            found = self._db.execute(_KNOWN_FILES + " AND f.rel = ?", (rel,)).fetchone()
+            found = found and found[1:]
+        return found
+
+    def close(self) -> None:
+        """End the snapshot (before the build's writer prunes the table)."""
+        self._stream = None
+        self._db.close()
+
+
 class CacheReader:
     """Read-only access to the cache file, opened lazily (one per worker process)."""
 
@@ -201,7 +251,7 @@ class AnalysisCache:
         self.path = path
         self.fingerprint = fingerprint
         self._seen: list[str] = []
-        self._recent: list[FileRow] = []
+        self._recent: list[tuple[str, str, FileStat, int]] = []
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -224,15 +274,14 @@ class AnalysisCache:
         self.build = int(row[0]) + 1 if row else 1
         self.empty = self._db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None
         """Whether the cache held no analysis when the build began."""
+        self._files = None if self._db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None else _FileRows(path)
 
     def known(self, rel: str, path: str, *, stable_only: bool) -> tuple[str, str] | None:
         """(cache key, outcome) of a page whose file is exactly as an earlier build left it, told by its status alone.
 
         ``stable_only``: only a page whose bytes were final (a dry run may also reuse what it judged of others).
         """
-        # a row derived from a cached analysis that was damaged or replaced since does not count
-        row = self._db.execute("SELECT f.size, f.mtime, f.ctime, f.ino, f.key, f.stable, f.outcome FROM files f JOIN pages p ON p.key = f.key "
-                               "WHERE f.rel = ? AND length(p.entry) = f.entry_length", (rel,)).fetchone()
+        row = None if self._files is None else self._files.row(rel)
         if row is None or (stable_only and not row[5]):
             return None
         try:
@@ -267,8 +316,14 @@ class AnalysisCache:
             for file in files:
                 self._remember(file)
 
-    def _remember(self, row: FileRow, *, last: bool = False) -> None:
-        """Keep a file's status once it has settled; a page just written is looked at again (at the end, at the latest)."""
+    def _remember(self, row: FileRow) -> None:
+        """Keep a file's status once it has settled; a page just written is looked at again (at the end, at the latest).
+
+        Rows are stored in site order, as the next build asks for them (:class:`_FileRows`): a
+        page written too recently to be known by its status is stored at once, but marked as
+        not to be trusted (no cached entry has a length of -1) until :meth:`finish` has looked again.
+        """
+        entry_length = row.entry_length
         if row.read_at:
             trusted = settled(row.stat, row.read_at)
         else:
@@ -277,19 +332,35 @@ class AnalysisCache:
             except OSError:
                 trusted = False
             if trusted and not settled(row.stat, time.time_ns()):
-                if not last:
-                    self._recent.append(row)
-                return
+                self._recent.append((row.rel, row.path, row.stat, entry_length))
+                entry_length = -1
         if trusted:
             self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             (row.rel, *row.stat, row.key, row.entry_length, int(row.stable), row.outcome, self.build))
+                             (row.rel, *row.stat, row.key, entry_length, int(row.stable), row.outcome, self.build))
+
+    def _settle(self) -> None:
+        """Trust the rows of the pages written lately that nobody has written since, and drop the others."""
+        now = time.time_ns()
+        trusted, dropped = [], []
+        for rel, path, stat, entry_length in self._recent:
+            try:
+                same = file_stat(os.stat(path, follow_symlinks=False)) == stat
+            except OSError:
+                same = False
+            if same and settled(stat, now):
+                trusted.append((entry_length, rel))
+            else:
+                dropped.append((rel,))
+        self._db.executemany("UPDATE files SET entry_length = ? WHERE rel = ?", trusted)
+        self._db.executemany("DELETE FROM files WHERE rel = ?", dropped)
 
     def finish(self) -> None:
         """Keep the files seen unchanged, drop the others and entries older than the previous build, and close."""
+        if self._files is not None:
+            self._files.close()
         with self._db:
             self._db.execute("BEGIN")
-            for row in self._recent:
-                self._remember(row, last=True)
+            self._settle()
             # the files seen unchanged are listed apart rather than each row rewritten: a warm build writes next to nothing
             self._db.execute("CREATE TEMP TABLE seen (rel TEXT PRIMARY KEY)")
             self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((rel,) for rel in self._seen))

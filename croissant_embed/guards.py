@@ -78,6 +78,8 @@ def _shown(payload: dict[str, Any], key: str) -> str:
 
 def ids_shared_by_markets(rows: list[ProductRow], merchant_of: Mapping[str, object]) -> Stop | None:
     """One id in two markets of the same merchant: the later sync would overwrite the other market's price."""
+    if len({row.market for row in rows}) < 2:
+        return None  # one market: nothing to compare (and no map of every id to hold)
     first: dict[tuple[object, str], ProductRow] = {}
     clashes: list[tuple[ProductRow, ProductRow]] = []
     for row in rows:

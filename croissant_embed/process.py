@@ -63,7 +63,10 @@ class PageOutcome:
 
 def _outcome_of(record: tuple[Any, ...], entry: str | None, cache_rows: tuple[CacheRow | FileRow, ...],
                 rows: tuple[tuple[Any, ...], ...]) -> PageOutcome:
-    return PageOutcome(PageRecord(*record), entry, cache_rows, tuple(ProductRow(*row) for row in rows))
+    path, status, reason, product_id, warnings, placement = record
+    # the placement names the price shown, which many pages share: one string for all of them, as a known page's (cache.py)
+    return PageOutcome(PageRecord(path, status, reason, product_id, warnings, sys.intern(placement)), entry, cache_rows,
+                       tuple(ProductRow(*row) for row in rows))
 
 
 UNPLACED = ("no place for the component next to the price: set [placement] selector in croissant.toml to the CSS "

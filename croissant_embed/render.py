@@ -51,6 +51,7 @@ class Renderer:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=False,
+            auto_reload=False,  # a build renders thousands of snippets: no stat of the template before each
         )
         self._context: dict[str, Any] = {
             "merchant_id": settings.merchant_id,

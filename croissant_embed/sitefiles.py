@@ -171,22 +171,28 @@ def write_page(path: str, data: bytes, *, permissions: int) -> os.stat_result | 
                 break
             except FileExistsError:
                 continue
+        replaced = False
         try:
             try:
                 left = memoryview(data)
                 while left:
                     left = left[os.write(handle, left):]
                 os.fchmod(handle, permissions)
+                os.replace(temporary, path)
+                replaced = True
+                # the status of what now stands at ``path`` (a rename changes the file's ctime), without a second lookup
+                return os.fstat(handle)
             finally:
                 os.close(handle)
-            os.replace(temporary, path)
-        except BaseException:
+        except OSError:
+            if replaced:  # written, but its status not taken: the next build reads it again
+                return None
             Path(temporary).unlink(missing_ok=True)
             raise
-    try:
-        return os.stat(path)
-    except OSError:  # written, but gone or unreadable at once: the next build reads it again
-        return None
+        except BaseException:
+            if not replaced:
+                Path(temporary).unlink(missing_ok=True)
+            raise
 
 
 OUTPUT_MARKER = ".croissant-embed-output"

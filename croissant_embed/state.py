@@ -28,11 +28,12 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Iterable, Iterator
 
 from .errors import SiteError
-from .sitefiles import write_atomic
+from .sitefiles import atomic_file
 
 VERSION = 3
 
@@ -59,20 +60,22 @@ class TargetState:
     newest_plan: PlanRecord | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The table as kept in the snapshot."""
+        """The table as kept in the snapshot (its markers and products as items in id order, see :func:`_json_chunks`)."""
         plan = self.newest_plan
         return {
             "generation": self.generation, "applying": self.applying, "last_sync": self.last_sync, "plans": self.plans,
             "newest_plan": None if plan is None else {"id": plan.id, "number": plan.number, "path": plan.path},
-            "started": dict(sorted(self.started.items())), "products": dict(sorted(self.products.items())),
+            "started": _in_id_order(self.started), "products": _in_id_order(self.products),
         }
 
     @classmethod
     def from_json(cls, table: dict[str, Any]) -> TargetState:
         """A table from the snapshot (version 2 had no plans and no started markers)."""
         plan = table.get("newest_plan")
+        products = table["products"]
         return cls(
-            dict(table["products"]), int(table["generation"]), table.get("applying"), table.get("last_sync"),
+            products if type(products) is dict else dict(products),  # a table just parsed is not copied (a large one is 4 MB)
+            int(table["generation"]), table.get("applying"), table.get("last_sync"),
             dict(table.get("started") or {}), int(table.get("plans") or 0),
             None if plan is None else PlanRecord(str(plan["id"]), int(plan["number"]), str(plan["path"])),
         )
@@ -115,6 +118,17 @@ class SyncState:
     def unconfirmed(self) -> dict[str, str]:
         """Product id -> hash of a send that started but was never confirmed, for this target."""
         return self.table.started
+
+    def adopt(self, hashes: Iterable[tuple[str, str]]) -> None:
+        """Hold each confirmed hash that a product of the catalogue still has as the catalogue's own (equal) string.
+
+        Nothing changes but memory: a large state would otherwise keep a second copy of every
+        unchanged product's hash while the plan is made (13 MB at 100,000 products).
+        """
+        products = self.table.products
+        for product_id, digest in hashes:
+            if products.get(product_id) == digest:
+                products[product_id] = digest
 
     def _load(self) -> None:
         if self.snapshot.is_file():
@@ -201,5 +215,40 @@ class SyncState:
             "version": VERSION,
             "targets": {target: t.to_json() for target, t in sorted(self._all.items())},
         }
-        write_atomic(self.snapshot, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"), durable=True)
+        # written piece by piece: the snapshot of a large catalogue, held as one text (and its bytes), was the peak of a sync's memory
+        with atomic_file(self.snapshot, "w", durable=True) as out:
+            chunks = _json_chunks(data, 0)
+            while batch := "".join(islice(chunks, 1000)):
+                out.write(batch)
         self.journal_path.unlink(missing_ok=True)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _in_id_order(table: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """A table's items sorted by id, without a sorted copy of the table."""
+    return ((key, table[key]) for key in sorted(table))
+
+
+def _json_chunks(value: Any, level: int) -> Iterator[str]:
+    """``value`` as ``json.dumps(value, indent=1, ensure_ascii=False)`` lays it out, piece by piece.
+
+    A dict, or an iterator of (key, value) items, is an object; anything else is encoded whole.
+    """
+    if isinstance(value, dict):
+        value = iter(value.items())
+    if not isinstance(value, Iterator):
+        yield _ENCODER.encode(value)
+        return
+    indent = "\n" + " " * (level + 1)
+    separator = "{" + indent
+    for key, item in value:
+        head = separator + _ENCODER.encode(key) + ": "
+        separator = "," + indent
+        if isinstance(item, (dict, Iterator)):
+            yield head
+            yield from _json_chunks(item, level + 1)
+        else:
+            yield head + _ENCODER.encode(item)
+    yield "{}" if separator[0] == "{" else "\n" + " " * level + "}"

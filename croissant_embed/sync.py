@@ -7,7 +7,6 @@ shows it to people (a terminal bar, CI lines) lives with the command line.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Awaitable, Callable, TypeVar
 
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 OnProgress = Callable[[int, int, int], None]
 """Called after each product sent: (done, failed, total)."""
+SYNCED = Result("synced")  # one value for every product synced (a large catalogue's results hold it a hundred thousand times)
 
 
 class _Counter:
@@ -73,14 +73,14 @@ def run_sync(
     credentials or a circuit that opened stop the sync: the products not reached are
     ``failed`` with that reason, and ``stopped`` holds the error.
     """
-    from .clients import async_client
-    from .verify import check_confirmed  # here: verify builds on this module's drain
-
     run = SyncRun()
     rechecked = [entry for entry in entries if entry.action == "unchanged"] if verify else []
 
     async def go() -> None:
         """Open the client for this sync, check what is asked, and push every entry."""
+        from .clients import async_client
+        from .verify import check_confirmed  # here: verify builds on this module's drain
+
         async with async_client(settings) as client:
             resent = await check_confirmed(rechecked, client, run.results) if rechecked else []
             queue = [entry for entry in entries if entry.to_send] + resent
@@ -92,6 +92,10 @@ def run_sync(
     state.begin(sync_id)
     try:
         if rechecked or any(entry.to_send for entry in entries):
+            # imported when there is something to send: asyncio, the HTTP client and the sandbox weigh some 15 MB
+            # that a no-op sync never needs
+            import asyncio
+
             asyncio.run(go())
     except (CircuitOpen, AuthError) as exc:
         run.stopped = exc
@@ -146,6 +150,8 @@ async def drain(
                 continue
             streak[0] = 0
 
+    import asyncio  # loaded already: this runs inside its event loop
+
     await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(queue))))))
     if stop:
         raise stop[0]
@@ -176,7 +182,7 @@ async def push(
         state.start(entry.id, entry.hash or "")
         await client.put_product(entry.id, entry.payload_json or "{}")
         state.record(entry.id, entry.hash or "")
-        results[entry.key] = Result("synced")
+        results[entry.key] = SYNCED
         counter.tick(True)
 
     def failed(entry: PlannedProduct, exc: ApiError) -> None:

@@ -5,6 +5,7 @@ to it is seen; payloads kept on disk are planned and reported as those kept in m
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -13,7 +14,8 @@ from croissant_embed import process
 from croissant_embed.build import BuildOptions, run_build
 from croissant_embed.contract import StoredPayload
 from croissant_embed.settings import load_settings
-from croissant_embed.cache import SETTLED_NS
+from croissant_embed.cache import SETTLED_NS, AnalysisCache, CacheRow, FileRow
+from croissant_embed.sitefiles import file_stat
 
 from .conftest import invoke
 from .sites import make_store, product_page, write_config, write_page
@@ -110,3 +112,52 @@ def test_payloads_kept_on_disk_past_the_first_products_are_reported_and_planned_
     result = run_build(load_settings(config=config, overrides={"site_dir": site}), BuildOptions(dry_run=True))
     kept = [type(entry.payload) for entry in result.products if entry.action != "invalid"]
     assert kept == [str, StoredPayload, StoredPayload]  # the first in memory, the others on disk
+
+
+def _cache_with_files(path: Path, site: Path, rels: list[str], *, written: bool) -> AnalysisCache:
+    """A cache holding a row for each of ``rels`` (files under ``site``), as a build records them, not finished.
+
+    ``written``: the build has just written the files; else it read them once they had settled.
+    """
+    for rel in rels:
+        file = site / rel
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(f"<html><body>{rel}</body></html>", encoding="utf-8")
+    if not written:
+        settle()
+    cache = AnalysisCache(path, "fingerprint")
+    rows: list = []
+    for rel in rels:
+        file, key, entry = site / rel, f"key-{rel}", f'{{"entry": "{rel}"}}'
+        rows += [CacheRow(key, entry, True),
+                 FileRow(rel, str(file), file_stat(os.stat(file)), key, len(entry), True, f'"{rel}"', 0 if written else time.time_ns())]
+    cache.record(rows)
+    return cache
+
+
+def test_a_page_written_just_before_a_build_ended_is_known_only_once_that_build_looked_again(tmp_path):
+    site = tmp_path / "site"
+    killed = _cache_with_files(tmp_path / "killed.sqlite3", site, ["a.html", "b.html"], written=True)
+    del killed  # a build killed before its end: it never looked at its fresh pages again
+    settle()
+    after_kill = AnalysisCache(tmp_path / "killed.sqlite3", "fingerprint")
+    assert after_kill.known("a.html", str(site / "a.html"), stable_only=True) is None  # read again, never trusted blindly
+    finished = _cache_with_files(tmp_path / "finished.sqlite3", site, ["a.html", "b.html"], written=True)
+    settle()
+    (site / "b.html").write_text("<html><body>changed by someone else</body></html>", encoding="utf-8")
+    finished.finish()
+    again = AnalysisCache(tmp_path / "finished.sqlite3", "fingerprint")
+    assert again.known("a.html", str(site / "a.html"), stable_only=True) == ("key-a.html", '"a.html"')
+    assert again.known("b.html", str(site / "b.html"), stable_only=True) is None  # written since: read again
+
+
+def test_every_known_page_is_found_whatever_order_the_build_asks_in(tmp_path):
+    site = tmp_path / "site"
+    rels = [f"p/{number:04d}.html" for number in range(1500)]  # more than are read ahead
+    _cache_with_files(tmp_path / "cache.sqlite3", site, rels, written=False).finish()
+    cache = AnalysisCache(tmp_path / "cache.sqlite3", "fingerprint")
+    (site / rels[700]).unlink()  # a page gone since
+    asked = rels[1000:] + rels[:1000:-1] + ["new/page.html"] + rels[:1000]  # out of the stored order, a page never stored, repeats
+    found = {rel: cache.known(rel, str(site / rel), stable_only=True) for rel in asked}
+    assert found["new/page.html"] is None and found[rels[700]] is None
+    assert all(found[rel] == (f"key-{rel}", f'"{rel}"') for rel in rels if rel != rels[700])

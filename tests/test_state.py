@@ -264,3 +264,23 @@ def test_non_ascii_ids_and_targets_round_trip(folder):
     assert reopen(folder, "https://café.example/v0").confirmed == {"ÆRØ-東京": "h"}
     state.save()
     assert reopen(folder, "https://café.example/v0").confirmed == {"ÆRØ-東京": "h"}
+
+
+def test_the_snapshot_written_piece_by_piece_is_the_json_of_the_whole_state(folder):
+    # saved in chunks (a large catalogue's snapshot held as one text was a sync's peak of memory): it must stay plain JSON
+    state = SyncState(folder, SANDBOX)
+    state.begin("sync-1")
+    for number, product_id in enumerate(["B-2", "A-1", "é-ünïcode", 'quote"d', "C\\3"]):
+        state.record(product_id, f"hash-{number}")
+    state.start("D-4", "hash-started")
+    state.save()
+    empty = SyncState(folder, PRODUCTION)  # a second target whose tables are empty
+    empty.begin("sync-2")
+    empty.finish("sync-2")
+    empty.save()
+    text = (folder / "state.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert text == json.dumps(data, indent=1, ensure_ascii=False)
+    assert data["targets"][SANDBOX]["products"] == {"A-1": "hash-1", "B-2": "hash-0", "C\\3": "hash-4", 'quote"d': "hash-3", "é-ünïcode": "hash-2"}
+    assert list(data["targets"][SANDBOX]["products"]) == sorted(data["targets"][SANDBOX]["products"])
+    assert data["targets"][PRODUCTION]["products"] == {} and reopen(folder).confirmed["é-ünïcode"] == "hash-2"

@@ -108,9 +108,12 @@ class Outline:
                 continue  # a "<" that opens nothing is text
             if at > pos:
                 chunk = source[pos:at]
-                if "&" in chunk:
-                    chunk = html.unescape(chunk)
-                chunk = _SPACES.sub(" ", chunk)
+                if chunk.isspace():
+                    chunk = " "  # most text between tags is a line break or an indent (no regex needed)
+                else:
+                    if "&" in chunk:
+                        chunk = html.unescape(chunk)
+                    chunk = _SPACES.sub(" ", chunk)
                 chunk_at.append(length)
                 chunk_node.append(stack[-1] if stack else -1)
                 pieces.append(chunk)
