@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import httpx
 
 from .api import AsyncCroissantClient, CroissantClient, RetryPolicy
-from .sandbox import AsyncSandboxTransport, SandboxTransport, embedded_sandbox
 from .settings import Settings
 
 EMBEDDED_URL = "http://croissant.embedded/v0"
@@ -29,6 +28,9 @@ class _Target:
 def _target(settings: Settings, *, asynchronous: bool) -> _Target:
     """The target of the settings: the embedded sandbox in-process, or the API URL with the credentials."""
     if settings.uses_embedded_sandbox:
+        # imported here: a sync to a real API never needs the sandbox (some 6 MB of a large sync's memory)
+        from .sandbox import AsyncSandboxTransport, SandboxTransport, embedded_sandbox
+
         app = embedded_sandbox(settings.state_dir)
         transport = AsyncSandboxTransport(app) if asynchronous else SandboxTransport(app)
         return _Target(EMBEDDED_URL, app.credentials.client_id, app.credentials.client_secret, transport)
