@@ -170,6 +170,14 @@ def settled(stat: FileStat, at_ns: int) -> bool:
     return ctime < at_ns - (SETTLED_WHOLE_SECONDS_NS if ctime % 1_000_000_000 == 0 else SETTLED_NS)
 
 
+def _unchanged(path: str, stat: FileStat) -> bool:
+    """Whether nobody wrote the file since its status was taken (a file gone or unreadable has changed)."""
+    try:
+        return file_stat(os.stat(path, follow_symlinks=False)) == stat
+    except OSError:
+        return False
+
+
 # a row derived from a cached analysis that was damaged or replaced since does not count
 _KNOWN_FILES = ("SELECT f.rel, f.size, f.mtime, f.ctime, f.ino, f.key, f.stable, f.outcome FROM files f JOIN pages p ON p.key = f.key "
                 "WHERE length(p.entry) = f.entry_length")
@@ -327,10 +335,7 @@ class AnalysisCache:
         if row.read_at:
             trusted = settled(row.stat, row.read_at)
         else:
-            try:
-                trusted = file_stat(os.stat(row.path, follow_symlinks=False)) == row.stat  # nobody wrote it since
-            except OSError:
-                trusted = False
+            trusted = _unchanged(row.path, row.stat)
             if trusted and not settled(row.stat, time.time_ns()):
                 self._recent.append((row.rel, row.path, row.stat, entry_length))
                 entry_length = -1
@@ -343,11 +348,7 @@ class AnalysisCache:
         now = time.time_ns()
         trusted, dropped = [], []
         for rel, path, stat, entry_length in self._recent:
-            try:
-                same = file_stat(os.stat(path, follow_symlinks=False)) == stat
-            except OSError:
-                same = False
-            if same and settled(stat, now):
+            if _unchanged(path, stat) and settled(stat, now):
                 trusted.append((entry_length, rel))
             else:
                 dropped.append((rel,))

@@ -171,7 +171,6 @@ def write_page(path: str, data: bytes, *, permissions: int) -> os.stat_result | 
                 break
             except FileExistsError:
                 continue
-        replaced = False
         try:
             try:
                 left = memoryview(data)
@@ -179,20 +178,16 @@ def write_page(path: str, data: bytes, *, permissions: int) -> os.stat_result | 
                     left = left[os.write(handle, left):]
                 os.fchmod(handle, permissions)
                 os.replace(temporary, path)
-                replaced = True
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+            try:
                 # the status of what now stands at ``path`` (a rename changes the file's ctime), without a second lookup
                 return os.fstat(handle)
-            finally:
-                os.close(handle)
-        except OSError:
-            if replaced:  # written, but its status not taken: the next build reads it again
+            except OSError:  # written, but its status not taken: the next build reads it again
                 return None
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        except BaseException:
-            if not replaced:
-                Path(temporary).unlink(missing_ok=True)
-            raise
+        finally:
+            os.close(handle)
 
 
 OUTPUT_MARKER = ".croissant-embed-output"

@@ -26,6 +26,7 @@ if not (CHROMIUM and CHROMEDRIVER):
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 def new_driver(width: int = 1100, height: int = 1000) -> webdriver.Chrome:
@@ -37,3 +38,8 @@ def new_driver(width: int = 1100, height: int = 1000) -> webdriver.Chrome:
                  "--disable-dev-shm-usage", f"--window-size={width},{height}", f"--user-data-dir={tempfile.mkdtemp()}"):
         options.add_argument(flag)
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+def wait(browser: webdriver.Chrome, condition, timeout: float = 10):  # type: ignore[no-untyped-def]
+    """What ``condition`` returns once it holds (a timeout fails the test)."""
+    return WebDriverWait(browser, timeout).until(condition)

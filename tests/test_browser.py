@@ -18,11 +18,11 @@ from croissant_embed.cli import main
 from croissant_embed.preview import Preview
 from croissant_embed.settings import load_settings
 
-from .chromium import ARTIFACTS, new_driver
+from .chromium import ARTIFACTS, new_driver, wait
 from .sites import REPO, copy_sample, jacket_page, reprice
 
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 JUMPER = "strikket-genser-blabaer"
 """The sample store's knitted jumper: sizes S, M and L at three prices."""
@@ -44,10 +44,6 @@ def browser():
     driver = new_driver()
     yield driver
     driver.quit()
-
-
-def wait(browser, condition, timeout: float = 10):
-    return WebDriverWait(browser, timeout).until(condition)
 
 
 def open_product(browser, preview, slug: str, *, state: str = "eligible"):

@@ -17,12 +17,11 @@ from croissant_embed.preview import REPORT_PATH, Preview
 from croissant_embed.settings import load_settings
 
 from .conftest import invoke
-from .chromium import ARTIFACTS, new_driver
+from .chromium import ARTIFACTS, new_driver, wait
 from .sites import REPO, copy_sample
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 WIDTH, HEIGHT = 1100, 1000
 
@@ -52,10 +51,6 @@ def browser():
     driver = new_driver(WIDTH, HEIGHT)
     yield driver
     driver.quit()
-
-
-def wait(browser, condition, timeout: float = 10):
-    return WebDriverWait(browser, timeout).until(condition)
 
 
 def visible_rows(browser, selector: str = "[data-row]") -> list[str]:
