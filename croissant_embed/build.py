@@ -13,7 +13,6 @@ command line turns outcomes into exit codes.
 
 from __future__ import annotations
 
-import enum
 import json
 import time
 import uuid
@@ -22,13 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import guards
+from .build_options import BuildOptions, Outcome
 from .cache import AnalysisCache, CacheReader, CacheRow, FileRow, fingerprint
 from .ci import should_sync
 from .contract import ProductRow
 from .discover import discover
 from .errors import AuthError, ConfigError
 from .extract import Product
-from .outputs import KINDS, OutputFile, output_problems
+from .outputs import KINDS, PLAN_NAME, OutputFile, output_problems, plan_file
 from .plan import Conflict, InvalidProduct, PlannedProduct, Result, Results, make_plan, plan_summary, translations
 from .planfile import write_plan
 from .process import outcomes_fingerprint, process_pages
@@ -44,36 +44,6 @@ if TYPE_CHECKING:
 
 CACHE_BATCH = 2000
 CACHE_NAME = "cache.sqlite3"
-PLAN_NAME = "plan.json"
-
-
-class Outcome(enum.Enum):
-    """How a build ended (errors that stop it early are exceptions instead)."""
-
-    OK = "ok"
-    SYNC_FAILED = "some products failed to sync"
-    REFUSED = "a guard stopped the sync (invalid or unplaced products, guessed currencies, conflicting duplicates or a sudden drop)"
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What one ``build`` invocation asks for (the flags that are not settings)."""
-
-    out_dir: Path | None = None
-    dry_run: bool = False
-    full: bool = False
-    sync_mode: str = "auto"
-    report_path: Path | None = None
-    report_html_path: Path | None = None
-    plan_path: Path | None = None
-    prune_report: Path | None = None
-    feed: str | None = None
-    allow_drop: bool = False
-    verify: bool = False
-
-    def __post_init__(self) -> None:
-        if self.verify and (self.dry_run or self.plan_path is not None):
-            raise ConfigError(["--verify reads products back from Croissant: it needs a build that syncs, not --dry-run or --plan"])
 
 
 @dataclass
@@ -85,6 +55,8 @@ class Catalogue:
     invalid: list[InvalidProduct] = field(default_factory=list)
     products: list[Product] = field(default_factory=list)
     """Every valid product in full (kept only for a feed)."""
+    listing: str | None = None
+    """The digest of the pages as the build left them, when each is known by a settled status (:mod:`.replay`)."""
 
 
 @dataclass
@@ -101,6 +73,8 @@ class BuildResult:
     plan_path: Path | None = None
     removed: list[tuple[str, str]] = field(default_factory=list)
     """(market, product id) of each product synced before that left the site."""
+    listing: str | None = None
+    """The digest of the pages as the build left them, when each is known by a settled status (:mod:`.replay`)."""
 
     @property
     def summary(self) -> dict[str, int]:
@@ -179,7 +153,7 @@ def run_build(settings: Settings, options: BuildOptions, *, on_progress: OnProgr
     )
     catalogue.rows.clear()  # the guards were their last reader: from here the plan's entries hold what the sync and the report need
     result = BuildResult(site, catalogue.pages, entries, {}, Outcome.OK, messages,
-                         removed=[(m.settings.market_name, pid) for m in markets for pid in m.removed])
+                         removed=[(m.settings.market_name, pid) for m in markets for pid in m.removed], listing=catalogue.listing)
     refused: AuthError | None = None
     if stop is not None:
         messages.extend(stop.lines)
@@ -248,11 +222,6 @@ class _Progress:
         return tick
 
 
-def plan_file(path: Path, settings: Settings) -> Path:
-    """Where a market's plan goes: the plan's path, with the market's name before the suffix outside the default market."""
-    return path if settings.market is None else path.with_name(f"{path.stem}.{settings.market.name}{path.suffix}")
-
-
 def prepare_site(settings: Settings, options: BuildOptions) -> Path:
     """The folder to process, after every output path was checked (and ``--out`` filled)."""
     if settings.site_dir is None:
@@ -315,6 +284,8 @@ def process_site(settings: Settings, site: Path, options: BuildOptions) -> Catal
             catalogue.invalid.append(InvalidProduct(outcome.record.path, analysis.product_id, analysis.problems, analysis.sources))
     cache.record(rows)
     cache.finish()
+    if cache.listing.count == len(catalogue.pages):
+        catalogue.listing = cache.listing.value
     return catalogue
 
 
@@ -343,4 +314,4 @@ def _write_plan(path: Path, market: MarketPlan) -> None:
     state.save()
 
 
-__all__ = ["BuildOptions", "BuildResult", "Catalogue", "MarketPlan", "Outcome", "plan_file", "run_build"]
+__all__ = ["BuildOptions", "BuildResult", "Catalogue", "MarketPlan", "Outcome", "run_build"]

@@ -31,6 +31,7 @@ from . import __version__
 from .contract import FIELDS as _PRODUCT_FIELDS
 from .contract import ProductRow, shared_sources
 from .extract import PageAnalysis, Product
+from .replay import Listing
 from .report import PageRecord
 from .sitefiles import FileStat, file_stat
 
@@ -260,6 +261,8 @@ class AnalysisCache:
         self.fingerprint = fingerprint
         self._seen: list[str] = []
         self._recent: list[tuple[str, str, FileStat, int]] = []
+        self.listing = Listing()
+        """The pages this build leaves known by a settled status (what :mod:`.replay` compares the next build's with)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -284,8 +287,8 @@ class AnalysisCache:
         """Whether the cache held no analysis when the build began."""
         self._files = None if self._db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None else _FileRows(path)
 
-    def known(self, rel: str, path: str, *, stable_only: bool) -> tuple[str, str] | None:
-        """(cache key, outcome) of a page whose file is exactly as an earlier build left it, told by its status alone.
+    def known(self, rel: str, path: str, *, stable_only: bool) -> tuple[str, str, FileStat] | None:
+        """(cache key, outcome, status) of a page whose file is exactly as an earlier build left it, told by its status alone.
 
         ``stable_only``: only a page whose bytes were final (a dry run may also reuse what it judged of others).
         """
@@ -296,11 +299,12 @@ class AnalysisCache:
             now = file_stat(os.stat(path, follow_symlinks=False))
         except OSError:
             return None
-        return (row[4], row[6]) if now == row[:4] else None
+        return (row[4], row[6], now) if now == row[:4] else None
 
-    def keep(self, rel: str) -> None:
+    def keep(self, rel: str, stat: FileStat) -> None:
         """Keep the row of a file this build found unchanged (the rows of the others are dropped at the end)."""
         self._seen.append(rel)
+        self.listing.add(rel, stat)
 
     def entry(self, key: str) -> str | None:
         """The cached analysis of a key, or None."""
@@ -342,14 +346,24 @@ class AnalysisCache:
         if trusted:
             self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              (row.rel, *row.stat, row.key, entry_length, int(row.stable), row.outcome, self.build))
+            if entry_length != -1:
+                self.listing.add(row.rel, row.stat)
 
     def _settle(self) -> None:
-        """Trust the rows of the pages written lately that nobody has written since, and drop the others."""
+        """Trust the rows of the pages written lately that nobody has written since, and drop the others.
+
+        The tick of the last pages written is waited out first (50 ms at most): they are then
+        known by their status like every other, and the next build need not read them.
+        """
+        latest = max((stat[2] for _, _, stat, _ in self._recent if stat[2] % 1_000_000_000), default=None)
+        if latest is not None and (wait := latest + SETTLED_NS - time.time_ns()) > 0:
+            time.sleep(min(wait, SETTLED_NS) / 1e9 + 0.001)
         now = time.time_ns()
         trusted, dropped = [], []
         for rel, path, stat, entry_length in self._recent:
             if _unchanged(path, stat) and settled(stat, now):
                 trusted.append((entry_length, rel))
+                self.listing.add(rel, stat)
             else:
                 dropped.append((rel,))
         self._db.executemany("UPDATE files SET entry_length = ? WHERE rel = ?", trusted)

@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 KINDS = {
     "report": "croissant-embed-report",
@@ -21,6 +25,8 @@ KINDS = {
     "feed-xml": "croissant-embed-feed",
     "report-html": "croissant-embed-report-html",
 }
+PLAN_NAME = "plan.json"
+"""The plan's file in the state folder, unless ``--plan`` names another."""
 _HEAD_BYTES = 64 * 1024
 _LEGACY = {
     # version 0.1 wrote these shapes without a kind
@@ -78,3 +84,8 @@ def output_problems(outputs: list[OutputFile], *, site: Path) -> list[str]:
                 "choose another path (or remove the file yourself)"
             )
     return problems
+
+
+def plan_file(path: Path, settings: Settings) -> Path:
+    """Where a market's plan goes: the plan's path, with the market's name before the suffix outside the default market."""
+    return path if settings.market is None else path.with_name(f"{path.stem}.{settings.market.name}{path.suffix}")

@@ -265,7 +265,7 @@ def _known_outcome(found: Found, cache: AnalysisCache, *, write: bool, keep_prod
     hit = cache.known(found.rel, str(found.path), stable_only=write)
     if hit is None:
         return None
-    key, text = hit
+    key, text, stat = hit
     try:
         record, rows, invalid = outcome_from_json(found.rel, text)
     except (ValueError, TypeError, KeyError):
@@ -278,7 +278,7 @@ def _known_outcome(found: Found, cache: AnalysisCache, *, write: bool, keep_prod
             from_entry(outcome.entry or "")
         except (ValueError, TypeError, KeyError, AttributeError):
             return None  # a damaged entry: the page is analysed again
-    cache.keep(found.rel)
+    cache.keep(found.rel, stat)
     return outcome
 
 

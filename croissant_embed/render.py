@@ -8,26 +8,17 @@ unescaped and a typo in a template fails the build instead of rendering blank.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, Sequence
 
 import jinja2
 
 from .errors import ConfigError
 from .extract import Product
-from .settings import Market, Settings
+from .settings import Market, Settings, builtin_templates_dir
 
 CDN_BUNDLE = "https://cdn.croissant.com/croissant-toggle-web-components/dist.js"
 LOCAL_BUNDLE_PATH = "/components/dist.js"
 TEMPLATES = ("bundle.html", "pdp.html", "checkout.html")
-
-
-def builtin_templates_dir() -> Path:
-    """The shipped templates: inside the installed package, else the repository's top level."""
-    packaged = Path(__file__).with_name("templates")
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "templates"
 
 
 def bundle_url(settings: Settings) -> str:

@@ -26,9 +26,8 @@ from .extract import OWN_COMPONENT
 from .extract.prices import format_minor
 from .outputs import KINDS
 from .plan import PlannedProduct, Result, result_of
-from .render import builtin_templates_dir
 from .report import PageRecord
-from .settings import Settings
+from .settings import Settings, builtin_templates_dir
 from .sitefiles import atomic_file
 
 if TYPE_CHECKING:

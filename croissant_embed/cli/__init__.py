@@ -21,13 +21,11 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..build import Outcome
 from ..settings import debug_requested, environment_secret
 from ..errors import ApiError, AuthError, ConfigError, CroissantError, DataError, PlanError, SiteError
 
 EXIT_OK, EXIT_SYNC_FAILED, EXIT_USAGE, EXIT_DATA, EXIT_FILES = 0, 1, 2, 3, 4
 EXIT_INTERNAL, EXIT_INTERRUPTED = 70, 130
-EXIT_FOR_OUTCOME = {Outcome.OK: EXIT_OK, Outcome.SYNC_FAILED: EXIT_SYNC_FAILED, Outcome.REFUSED: EXIT_DATA}
 
 
 class _Group(click.Group):

@@ -8,19 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..build import BuildOptions, BuildResult, Outcome, plan_file, run_build
-from ..extract import URL_ID
-from ..plan import PlannedProduct, Results, plan_summary
+from .. import replay
+from ..build_options import BuildOptions, Outcome
+from ..outputs import PLAN_NAME, plan_file
 from ..settings import Settings, load_settings
-from ..summary import annotations, failures, gitlab_section, markdown, page_counts, problem_pages, sync_counts
-from . import EXIT_FOR_OUTCOME, EXIT_OK, EXIT_SYNC_FAILED, main
+from . import EXIT_DATA, EXIT_OK, EXIT_SYNC_FAILED, main
 from .progress import ProgressBar
 
 if TYPE_CHECKING:
+    from ..build import BuildResult
     from ..survey import Proposal, SiteSurvey
 
-_MAX_WARNINGS_SHOWN = 20
-"""What the page warning of an id taken from the page's URL says (the extract stage writes it)."""
+EXIT_FOR_OUTCOME = {Outcome.OK: EXIT_OK, Outcome.SYNC_FAILED: EXIT_SYNC_FAILED, Outcome.REFUSED: EXIT_DATA}
 
 
 def settings_from(config: Path | None, **flags: Any) -> Settings:
@@ -83,95 +82,57 @@ def build_command(
         plan_path=plan_path, sync_mode=sync_mode, prune_report=prune_report, allow_drop=allow_drop,
         feed=feed, verify=verify,
     )
+    inputs = _replay_inputs(settings, options, quiet=quiet)
+    kept = inputs and replay.replayed(settings, *inputs)
+    if kept:
+        for line in kept.lines:
+            click.echo(line.text, err=line.err)
+        sys.exit(kept.exit_code)
+    replay.forget(settings)
+    from ..build import run_build  # imported only now: the build's stages would be most of a replay's time
+
     result = run_build(settings, options, on_progress=ProgressBar(enabled=not quiet))
+    printed = _print_result(result, settings, options, quiet=quiet)
+    code = EXIT_FOR_OUTCOME[result.outcome]
+    sent = result.plan_path is None and bool(result.results)
+    if inputs and result.listing is not None and not sent:
+        note = () if quiet else (replay.Line(UNCHANGED, False),)
+        replay.remember(settings, *inputs, result.listing, replay.Replay((*printed, *note), code))
+    sys.exit(code)
+
+
+def _print_result(result: BuildResult, settings: Settings, options: BuildOptions, *, quiet: bool) -> list[replay.Line]:
+    """Print what the build did (the summary unless ``quiet``, its messages, what CI reads); the lines printed."""
+    from .build_output import print_summary, report_to_ci
+
+    printed: list[replay.Line] = []
+
+    def echo(text: str, *, err: bool = False) -> None:
+        click.echo(text, err=err)
+        printed.append(replay.Line(text, err))
+
     if not quiet:
-        _print_summary(result, settings, options)
+        print_summary(result, settings, options, echo)
     for message in result.messages:
-        click.echo(message, err=True)
-    _report_to_ci(result, settings, options)
-    sys.exit(EXIT_FOR_OUTCOME[result.outcome])
+        echo(message, err=True)
+    report_to_ci(result, settings, options)
+    return printed
 
 
-def _url_ids(result: BuildResult) -> tuple[list[str], set[str]]:
-    """The ids taken from a page's URL path (no id of the product's own), and the pages they are on."""
-    entries = [entry for entry in result.products if entry.sources.get("id") == "url"]
-    return [entry.id for entry in entries], {page for entry in entries for page in (entry.page, *entry.also_on)}
+UNCHANGED = "(nothing changed since the last build: pages, settings, templates and state as it left them)"
+"""What a replayed build adds to the summary it repeats."""
 
 
-def _print_summary(result: BuildResult, settings: Settings, options: BuildOptions) -> None:
-    url_ids, url_pages = _url_ids(result)
-    # each such page carries the same warning: one line for all of them below, not one per page
-    warnings = [(record.path, w) for record in result.pages for w in record.warnings
-                if not (record.path in url_pages and w.startswith(URL_ID))]
-    if url_ids:
-        shown = ", ".join(repr(pid) for pid in url_ids[:5]) + (", ..." if len(url_ids) > 5 else "")
-        click.echo(f"warning: {len(url_ids)} products have no id of their own; their URL path is used: {shown}. "
-                   "A moved page becomes a new product: set data-croissant-product-id or a sku", err=True)
-    lines = [f"warning: {path}: {warning}" for path, warning in warnings[:_MAX_WARNINGS_SHOWN]]
-    if len(warnings) > _MAX_WARNINGS_SHOWN:
-        lines.append(f"warning: ... and {len(warnings) - _MAX_WARNINGS_SHOWN} more (see --report)")
-    if lines and settings.ci.provider == "gitlab-ci":  # folded away in the job log, one click to open
-        lines = gitlab_section("croissant_embed_warnings", f"croissant-embed: {len(warnings)} warning{'s' if len(warnings) != 1 else ''}", lines)
-    for line in lines:
-        click.echo(line, err=True)
-    for record in problem_pages(result.pages):
-        product = f" product {record.product_id!r}:" if record.product_id else ""
-        click.echo(f"{record.status}: {record.path}:{product} {record.reason}", err=True)
-    click.echo(f"pages: {len(result.pages)} in {result.site} ({page_counts(result.pages)})")
-    click.echo(f"products: {_counts(result.summary)}  [{settings.environment}: {settings.target_label}]")
-    for name in settings.market_names() if settings.markets else ():
-        market = settings.for_market(name)
-        entries = [entry for entry in result.products if entry.market == name]
-        click.echo(f"  market {name} ({market.default_currency or 'any currency'}, merchant {market.merchant_id}): "
-                   f"{_counts(plan_summary(entries))}")
-    if result.plan_path is not None:
-        plans = ", ".join(str(plan_file(result.plan_path, settings.for_market(name))) for name in sorted({e.market for e in result.products}))
-        click.echo("dry run: nothing was sent and no page was written" if options.dry_run
-                   else f"nothing was sent (see the plan: {plans or result.plan_path})")
-        for entry in [e for e in result.products if e.to_send][:20]:
-            click.echo(f"  would {entry.action} {entry.id!r} ({entry.page})")
-        return
-    synced, failed = sync_counts(result.products, result.results)
-    click.echo(f"sync: {synced} synced, {failed} failed")
-    _print_failures(result.products, result.results)
-
-
-def _print_failures(products: list[PlannedProduct], results: Results) -> None:
-    """One line per cause, with a count and examples (a dead API is one line, not one per product)."""
-    for failure in failures(products, results):
-        click.echo(f"failed: {failure.line()}", err=True)
-
-
-def _report_to_ci(result: BuildResult, settings: Settings, options: BuildOptions) -> None:
-    """Under GitHub Actions: annotations on the pages concerned, and the step summary."""
-    if settings.ci.provider != "github-actions":
-        return
-    synced = result.plan_path is None and result.outcome is not Outcome.REFUSED
-    try:
-        prefix = result.site.resolve().relative_to(Path.cwd().resolve()).as_posix() + "/"
-    except ValueError:
-        prefix = result.site.as_posix().rstrip("/") + "/"
-    for line in annotations(result.pages, result.products, result.results, site_prefix=prefix):
-        click.echo(line)  # workflow commands are read from standard output
-    if settings.ci.step_summary:
-        text = markdown(result.pages, result.products, result.results, title=_title(result, options), synced=synced,
-                        target=f"{settings.environment}: {settings.target_label}", messages=result.messages)
-        try:
-            with open(settings.ci.step_summary, "a", encoding="utf-8") as out:
-                out.write(text)
-        except OSError as exc:
-            click.echo(f"warning: cannot write the step summary to {settings.ci.step_summary}: {exc.strerror}", err=True)
-
-
-def _title(result: BuildResult, options: BuildOptions) -> str:
-    if result.outcome is Outcome.OK:
-        return "dry run" if options.dry_run else "plan written" if result.plan_path is not None else "synced"
-    return result.outcome.value
-
-
-def _counts(summary: dict[str, int]) -> str:
-    return (f"{summary['create']} to create, {summary['update']} to update, "
-            f"{summary['unchanged']} unchanged, {summary['invalid']} invalid")
+def _replay_inputs(settings: Settings, options: BuildOptions, *, quiet: bool) -> tuple[str, list[Path]] | None:
+    """What a replay of this build is keyed by besides the pages: its flags and its plan files (None: a build that is
+    never replayed, as it writes more than pages, plan and state, or asks for more than its summary)."""
+    more = (options.out_dir, options.report_path, options.report_html_path, options.prune_report, options.feed)
+    if any(value is not None for value in more) or options.verify or settings.site_dir is None:
+        return None
+    if settings.ci.provider == "github-actions" or click.get_current_context().find_root().params.get("verbose"):
+        return None  # annotations and the step summary; the log lines of -v
+    base = options.plan_path or settings.state_dir / PLAN_NAME
+    return repr((options, quiet)), [plan_file(base, settings.for_market(name)) for name in settings.market_names()]
 
 
 @main.command("apply")
@@ -186,11 +147,13 @@ def apply_command(plan_file: Path, config: Path | None, report_path: Path | None
     overtook is refused (exit 3). Exit 1 when some products failed: apply it again.
     """
     from ..apply import apply_plan
+    from ..summary import sync_counts
+    from .build_output import print_failures
 
     result = apply_plan(settings_from(config), plan_file, report_path=report_path, on_progress=ProgressBar(enabled=not quiet))
     for message in result.messages:
         click.echo(message, err=True)
-    _print_failures(result.products, result.results)
+    print_failures(result.products, result.results, click.echo)
     synced, _ = sync_counts(result.products, result.results)
     click.echo(f"plan {plan_file}: {result.note}; {synced} synced, {len(result.products) - synced} not sent")
     sys.exit(EXIT_OK if result.ok else EXIT_SYNC_FAILED)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
+from . import POSITIONS
 from .scan import Html, Tag, line_offsets, parse_start_tag, soup
 
 Position = Literal["before", "after", "prepend", "append"]
-POSITIONS: tuple[str, ...] = ("before", "after", "prepend", "append")
 BUNDLE_MARK = "croissant-toggle-web-components"
 
 

@@ -35,6 +35,13 @@ DEFAULT_VARIANT_SELECTOR = ", ".join(
 """The stand-in public address of a local build's pages when nothing gives the real one (.invalid never resolves)."""
 
 
+def builtin_templates_dir() -> Path:
+    """The shipped templates: inside the installed package, else the repository's top level."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "templates"
+    return packaged if packaged.is_dir() else package.parent / "templates"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a build needs, checked."""
@@ -220,4 +227,4 @@ def debug_requested() -> bool:
     return bool(os.environ.get("CROISSANT_DEBUG"))
 
 
-__all__ = ["CONFIG_NAME", "DEFAULT_MARKET", "Market", "STATE_DIR_NAME", "Secret", "Settings", "debug_requested", "environment_secret", "find_config", "load_settings", "setting_variables", "variable_of"]
+__all__ = ["CONFIG_NAME", "DEFAULT_MARKET", "Market", "STATE_DIR_NAME", "Secret", "Settings", "builtin_templates_dir", "debug_requested", "environment_secret", "find_config", "load_settings", "setting_variables", "variable_of"]
