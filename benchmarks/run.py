@@ -12,7 +12,9 @@ In one run on one machine, each figure with its wall time and peak memory:
   interpreter's start (``python -c pass``).
 - ``build`` with page writes, cold and warm: the site is first copied (not timed) and the
   copy is built in place with ``--sync never`` (pages written, plan written, no network),
-  from an empty state folder (cold), then again (warm: pages already processed, cache present).
+  from an empty state folder (cold), then again (warm: nothing changed, so the build replays
+  the last one after stat-ing every page), then once more after one page was rewritten with
+  a change (the warm path that reads what changed and plans the whole catalogue again).
 - ``build --dry-run --report`` cold and warm on the site itself (no page writes).
 - Pagefind over the site (by default up to 20,000 pages: past them it needs gigabytes).
 - A full sync of every product to the sandbox over loopback with latency, and a no-op sync
@@ -154,6 +156,9 @@ def our_builds(site: Path, pages: int, name: str) -> dict:
     copy = copy_site(site, OUT / f"{name}-site")
     cwd = fresh(OUT / f"{name}-work")
     out = {run_name: figure(build(copy, cwd, "--sync", "never"), pages) for run_name in ("cold", "warm")}
+    edited = sorted(copy.rglob("*.html"))[pages // 2]  # one page as a generator would write it again, changed
+    edited.write_bytes(edited.read_bytes() + b"\n<!-- edited -->\n")
+    out["one_changed"] = figure(build(copy, cwd, "--sync", "never"), pages)
     cwd = fresh(OUT / f"{name}-dry-work")
     out |= {f"dry_{run_name}": figure(build(site, cwd, "--dry-run", report=True), pages) for run_name in ("cold", "warm")}
     return out
@@ -260,6 +265,7 @@ def report(results: dict) -> None:
     print(f"{'':30}{'wall s':>9}{'CPU s':>9}{'pages/s':>10}{'peak MB':>9}")
     rows = [("hugo (clean build)", results.get("hugo")), ("pagefind", results.get("pagefind")),
             ("build, cold (writes pages)", results["build"]["cold"]), ("build, warm (writes pages)", results["build"]["warm"]),
+            ("build, warm, one page changed", results["build"]["one_changed"]),
             ("build --dry-run --report, cold", results["build"]["dry_cold"]), ("build --dry-run --report, warm", results["build"]["dry_warm"])]
     for name, row in rows:
         if row is not None:

@@ -18,14 +18,14 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from . import guards
 from .build_options import BuildOptions, Outcome
 from .cache import AnalysisCache, CacheReader, CacheRow, FileRow, fingerprint
 from .ci import should_sync
 from .contract import ProductRow
-from .discover import discover
+from .discover import discover, listed
 from .errors import AuthError, ConfigError
 from .extract import Product
 from .outputs import KINDS, PLAN_NAME, OutputFile, output_problems, plan_file
@@ -124,11 +124,12 @@ def plan_markets(settings: Settings, catalogue: Catalogue, options: BuildOptions
     return plans
 
 
-def run_build(settings: Settings, options: BuildOptions, *, on_progress: OnProgress | None = None) -> BuildResult:
-    """Run the whole build step and return what happened."""
+def run_build(settings: Settings, options: BuildOptions, *, on_progress: OnProgress | None = None,
+              pages: Sequence[str] | None = None) -> BuildResult:
+    """Run the whole build step and return what happened (``pages``: the site's pages, when a walk just listed them)."""
     started = time.perf_counter()
     site = prepare_site(settings, options)
-    catalogue = process_site(settings, site, options)
+    catalogue = process_site(settings, site, options, pages)
     guards.require_products(catalogue.rows, catalogue.invalid, pages=len(catalogue.pages), site=site)
     pages_done = time.perf_counter()
     markets = plan_markets(settings, catalogue, options)
@@ -258,14 +259,17 @@ def _output_files(site: Path, options: BuildOptions, settings: Settings) -> list
     return files
 
 
-def process_site(settings: Settings, site: Path, options: BuildOptions) -> Catalogue:
+def process_site(settings: Settings, site: Path, options: BuildOptions, pages: Sequence[str] | None = None) -> Catalogue:
     """Every page processed (and written, unless a dry run), the cache brought up to date."""
     catalogue = Catalogue()
     cache_path = settings.state_dir / CACHE_NAME
     renderer = Renderer(settings)
     cache = AnalysisCache(cache_path, fingerprint(settings.extract_options(), renderer.fingerprint()), outcomes=outcomes_fingerprint(settings))
     rows: list[CacheRow | FileRow] = []
-    founds = discover(site, include=settings.include, exclude=settings.exclude, clean=not options.dry_run)
+    if pages is None:
+        founds = discover(site, include=settings.include, exclude=settings.exclude, clean=not options.dry_run)
+    else:
+        founds = listed(site, pages)
     outcomes = process_pages(settings, renderer, founds, write=not options.dry_run, cache=CacheReader(cache_path), known=cache,
                              keep_products=bool(options.feed))
     for outcome in outcomes:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .errors import SiteError
 from .sitefiles import is_stale_temporary
@@ -72,6 +72,13 @@ def discover(site: Path, *, include: tuple[str, ...], exclude: tuple[str, ...], 
         raise SiteError(f"the site folder {site} does not exist or is not a folder")
     root = str(site.resolve())
     yield from _walk(root, "", include, exclude, clean)
+
+
+def listed(site: Path, rels: Iterable[str]) -> Iterator[Found]:
+    """The pages of a walk of the site made just before (their paths in it), as :func:`discover` gives them."""
+    root = str(site.resolve())
+    for rel in rels:
+        yield Found(os.path.join(root, rel), rel)
 
 
 def _link_would_be_read(entry: os.DirEntry[str], rel: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:

@@ -129,31 +129,40 @@ def _status(file: Path | str) -> FileStat:
         return (-1, -1, -1, -1)
 
 
-def site_listing(settings: Settings) -> str | None:
-    """The digest of the site's pages as they are now (None when a page cannot be known by its status)."""
-    assert settings.site_dir is not None
-    listing = Listing()
-    for found in discover(settings.site_dir, include=settings.include, exclude=settings.exclude):
-        if found.skipped:
-            return None
-        try:
-            listing.add(found.rel, file_stat(os.stat(found.path, follow_symlinks=False)))
-        except OSError:
-            return None
-    return listing.value
+class Check(NamedTuple):
+    """What the last build's replay says of this build."""
+
+    replay: Replay | None = None
+    """The last build's lines and exit code, when nothing changed since."""
+    pages: list[str] | None = None
+    """The site's pages (paths in it) when the check walked them and found a change: the build goes on with them."""
 
 
-def replayed(settings: Settings, flags: str, plans: Iterable[Path]) -> Replay | None:
-    """The last build's replay, when nothing it depended on has changed since."""
+def check(settings: Settings, flags: str, plans: Iterable[Path], *, clean: bool) -> Check:
+    """The last build's replay, when nothing it depended on has changed since.
+
+    ``clean``: the walk removes what killed builds left, as the build's own would.
+    """
     if settings.site_dir is None or not settings.site_dir.is_dir():
-        return None
+        return Check()
     try:
         kept = json.loads(path(settings).read_text(encoding="utf-8"))
-        if kept["inputs"] != inputs(settings, flags, plans) or kept["site"] != site_listing(settings):
-            return None
-        return Replay(tuple(Line(str(text), bool(err)) for text, err in kept["lines"]), int(kept["exit"]))
+        if kept["version"] != 1 or kept["inputs"] != inputs(settings, flags, plans):
+            return Check()
+        replay = Replay(tuple(Line(str(text), bool(err)) for text, err in kept["lines"]), int(kept["exit"]))
+        site = str(kept["site"])
     except (OSError, ValueError, KeyError, TypeError):  # none kept, or damaged: a full build
-        return None
+        return Check()
+    listing, pages = Listing(), []
+    for found in discover(settings.site_dir, include=settings.include, exclude=settings.exclude, clean=clean):
+        try:
+            if found.skipped:
+                raise OSError
+            listing.add(found.rel, file_stat(os.stat(found.path, follow_symlinks=False)))
+        except OSError:  # a link, an unreadable folder, a page gone: the build walks and reports it
+            return Check()
+        pages.append(found.rel)
+    return Check(replay) if listing.value == site else Check(pages=pages)
 
 
 def remember(settings: Settings, flags: str, plans: Iterable[Path], site: str, replay: Replay) -> None:
@@ -174,4 +183,4 @@ def forget(settings: Settings) -> None:
         pass
 
 
-__all__ = ["Line", "Listing", "Replay", "forget", "remember", "replayed", "site_listing"]
+__all__ = ["Check", "Line", "Listing", "Replay", "check", "forget", "remember"]

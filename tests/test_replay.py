@@ -178,6 +178,15 @@ def test_other_flags_make_a_full_build(tmp_path, flags):
     assert not replayed(result) and plan_id(tmp_path) != before
 
 
+def test_no_replay_processes_every_page_and_keeps_a_replay_for_the_next_build(tmp_path):
+    site, config = store(tmp_path)
+    build(tmp_path, site, config)
+    before = plan_id(tmp_path)
+    result = build(tmp_path, site, config, "--no-replay")
+    assert result.exit_code == 0 and not replayed(result) and plan_id(tmp_path) != before
+    assert replayed(build(tmp_path, site, config))
+
+
 def test_a_setting_from_the_environment_makes_a_full_build(tmp_path):
     site, config = store(tmp_path)
     build(tmp_path, site, config)

@@ -64,11 +64,12 @@ config_option = click.option(
 @click.option("--concurrency", type=int, help="Products in flight at once.")
 @click.option("--max-invalid", type=int, help="Invalid products tolerated before exit code 3.")
 @click.option("--max-unplaced", type=int, help="Product pages without a place for the component tolerated before exit code 3.")
+@click.option("--no-replay", is_flag=True, help="Process every page even when nothing changed since the last build (which is otherwise repeated).")
 @click.option("--quiet", is_flag=True, help="Only errors.")
 def build_command(
     site_dir: Path | None, config: Path | None, out_dir: Path | None, dry_run: bool, full: bool,
     report_path: Path | None, report_html_path: Path | None, plan_path: Path | None, sync_mode: str, prune_report: Path | None,
-    allow_drop: bool, feed: str | None, quiet: bool, verify: bool, **flags: Any,
+    allow_drop: bool, feed: str | None, quiet: bool, verify: bool, no_replay: bool, **flags: Any,
 ) -> None:
     """Inject On-Site Messaging into SITE_DIR's product pages and sync their products.
 
@@ -83,15 +84,15 @@ def build_command(
         feed=feed, verify=verify,
     )
     inputs = _replay_inputs(settings, options, quiet=quiet)
-    kept = inputs and replay.replayed(settings, *inputs)
-    if kept:
-        for line in kept.lines:
+    last = replay.check(settings, *inputs, clean=not options.dry_run) if inputs and not no_replay else replay.Check()
+    if last.replay is not None:
+        for line in last.replay.lines:
             click.echo(line.text, err=line.err)
-        sys.exit(kept.exit_code)
+        sys.exit(last.replay.exit_code)
     replay.forget(settings)
     from ..build import run_build  # imported only now: the build's stages would be most of a replay's time
 
-    result = run_build(settings, options, on_progress=ProgressBar(enabled=not quiet))
+    result = run_build(settings, options, on_progress=ProgressBar(enabled=not quiet), pages=last.pages)
     printed = _print_result(result, settings, options, quiet=quiet)
     code = EXIT_FOR_OUTCOME[result.outcome]
     sent = result.plan_path is None and bool(result.results)
