@@ -80,20 +80,27 @@ def path(settings: Settings) -> Path:
     return settings.state_dir / REPLAY_NAME
 
 
-def inputs(settings: Settings, flags: str, plans: Iterable[Path]) -> str:
-    """A digest of everything but the pages that a build's result depends on.
+def inputs(settings: Settings, flags: str) -> str:
+    """A digest of what a build's result depends on besides the pages, the state and the plans, taken as the build begins.
 
-    ``flags``: the build's options as text; ``plans``: the plan files it writes (whose
-    registration in the state makes each of them the one ``apply`` takes). Templates count by
-    their bytes; croissant-embed's own modules, the state and the plans by their status (the
-    latter two are only ever replaced whole, by a rename).
+    ``flags``: the build's options as text. Templates count by their bytes, croissant-embed's
+    own modules by their status.
     """
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr((__version__, repr(settings), flags, os.getcwd())).encode("utf-8", "surrogateescape"))
     for folder in (builtin_templates_dir(), *([settings.templates_dir] if settings.templates_dir else [])):
         for file in _files(folder):
             digest.update(f"{file}\0".encode("utf-8", "surrogateescape") + _bytes(file))
-    for file in [*_files(_PACKAGE), *(settings.state_dir / name for name in STATE_FILES), *plans]:
+    for file in _files(_PACKAGE):
+        digest.update(f"{file}\0{_status(file)}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _key(settings: Settings, inputs: str, plans: Iterable[Path]) -> str:
+    """``inputs`` with the state and the plan files (``plans``: those the build writes, whose registration in the state
+    makes each the one ``apply`` takes), by their status: both are only ever replaced whole, by a rename, or appended to."""
+    digest = hashlib.blake2b(inputs.encode("ascii"), digest_size=16)
+    for file in [*(settings.state_dir / name for name in STATE_FILES), *plans]:
         digest.update(f"{file}\0{_status(file)}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
@@ -138,8 +145,8 @@ class Check(NamedTuple):
     """The site's pages (paths in it) when the check walked them and found a change: the build goes on with them."""
 
 
-def check(settings: Settings, flags: str, plans: Iterable[Path], *, clean: bool) -> Check:
-    """The last build's replay, when nothing it depended on has changed since.
+def check(settings: Settings, inputs: str, plans: Iterable[Path], *, clean: bool) -> Check:
+    """The last build's replay, when nothing it depended on has changed since (``inputs``: see :func:`inputs`).
 
     ``clean``: the walk removes what killed builds left, as the build's own would.
     """
@@ -147,7 +154,7 @@ def check(settings: Settings, flags: str, plans: Iterable[Path], *, clean: bool)
         return Check()
     try:
         kept = json.loads(path(settings).read_text(encoding="utf-8"))
-        if kept["version"] != 1 or kept["inputs"] != inputs(settings, flags, plans):
+        if kept["version"] != 1 or kept["inputs"] != _key(settings, inputs, plans):
             return Check()
         replay = Replay(tuple(Line(str(text), bool(err)) for text, err in kept["lines"]), int(kept["exit"]))
         site = str(kept["site"])
@@ -165,9 +172,12 @@ def check(settings: Settings, flags: str, plans: Iterable[Path], *, clean: bool)
     return Check(replay) if listing.value == site else Check(pages=pages)
 
 
-def remember(settings: Settings, flags: str, plans: Iterable[Path], site: str, replay: Replay) -> None:
-    """Keep a build's replay for the next (``site``: its pages' digest as the build left them); none when it cannot be written."""
-    body = {"version": 1, "inputs": inputs(settings, flags, plans), "site": site, "exit": replay.exit_code,
+def remember(settings: Settings, inputs: str, plans: Iterable[Path], site: str, replay: Replay) -> None:
+    """Keep a build's replay for the next, or none when it cannot be written.
+
+    ``inputs``: as the build began (see :func:`inputs`); ``site``: its pages' digest as the build left them.
+    """
+    body = {"version": 1, "inputs": _key(settings, inputs, plans), "site": site, "exit": replay.exit_code,
             "lines": [[line.text, line.err] for line in replay.lines]}
     try:
         write_atomic(path(settings), (json.dumps(body, ensure_ascii=False) + "\n").encode("utf-8"))

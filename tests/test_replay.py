@@ -10,6 +10,7 @@ from typing import Callable
 
 import pytest
 
+from croissant_embed import build as build_stage
 from croissant_embed.cache import SETTLED_NS
 from croissant_embed.cli.build_commands import UNCHANGED
 
@@ -166,6 +167,24 @@ def test_any_change_to_what_a_build_depends_on_makes_the_next_a_full_build(tmp_p
 def plan_id(tmp_path: Path) -> str:
     """The id of the plan in the state folder (each build that writes a plan gives it a new one)."""
     return json.loads((tmp_path / ".croissant" / "plan.json").read_text(encoding="utf-8"))["id"]
+
+
+def test_a_template_edited_while_the_build_ran_makes_the_next_a_full_build(tmp_path, monkeypatch):
+    site, config = store(tmp_path)
+    _change_template(tmp_path, site, config)
+    run_build = build_stage.run_build
+
+    def edited_meanwhile(*args, **kwargs):
+        result = run_build(*args, **kwargs)  # the pages were rendered with the template as it was
+        (tmp_path / "own-templates" / "pdp.html").write_text('<z-pdp id="{{ product.id }}"></z-pdp>\n', encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(build_stage, "run_build", edited_meanwhile)
+    build(tmp_path, site, config)
+    monkeypatch.undo()
+    result = build(tmp_path, site, config)
+    assert result.exit_code == 0 and not replayed(result)
+    assert "<z-pdp" in (site / "p" / "00000" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("flags", [("--quiet",), ("--dry-run",), ("--full",), ("--allow-drop",)], ids=lambda flags: flags[0])

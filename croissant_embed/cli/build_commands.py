@@ -125,15 +125,15 @@ UNCHANGED = "(nothing changed since the last build: pages, settings, templates a
 
 
 def _replay_inputs(settings: Settings, options: BuildOptions, *, quiet: bool) -> tuple[str, list[Path]] | None:
-    """What a replay of this build is keyed by besides the pages: its flags and its plan files (None: a build that is
-    never replayed, as it writes more than pages, plan and state, or asks for more than its summary)."""
+    """What a replay of this build is keyed by besides the pages: its inputs as it begins and its plan files (None: a
+    build that is never replayed, as it writes more than pages, plan and state, or asks for more than its summary)."""
     more = (options.out_dir, options.report_path, options.report_html_path, options.prune_report, options.feed)
     if any(value is not None for value in more) or options.verify or settings.site_dir is None:
         return None
     if settings.ci.provider == "github-actions" or click.get_current_context().find_root().params.get("verbose"):
         return None  # annotations and the step summary; the log lines of -v
     base = options.plan_path or settings.state_dir / PLAN_NAME
-    return repr((options, quiet)), [plan_file(base, settings.for_market(name)) for name in settings.market_names()]
+    return replay.inputs(settings, repr((options, quiet))), [plan_file(base, settings.for_market(name)) for name in settings.market_names()]
 
 
 @main.command("apply")
