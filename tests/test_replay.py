@@ -16,6 +16,8 @@ from croissant_embed.cli.build_commands import UNCHANGED
 
 from .conftest import SECRET, invoke, puts
 from .sites import make_store, product_page, write_config, write_page
+from .test_markets import MARKETS
+from .test_markets import store as market_store
 
 BAD = "bad/index.html"
 
@@ -275,3 +277,17 @@ def test_the_replay_keeps_no_secret(tmp_path):
     build(tmp_path, site, config, env=env)
     assert replayed(build(tmp_path, site, config, env=env))
     assert SECRET not in (tmp_path / ".croissant" / "replay.json").read_text(encoding="utf-8")
+
+
+def test_each_market_s_plan_counts_as_an_input(tmp_path):
+    site = market_store(tmp_path)
+    config = write_config(tmp_path, MARKETS)
+    first = build(tmp_path, site, config)
+    assert first.exit_code == 0, first.output
+    eu_plan = tmp_path / ".croissant" / "plan.eu.json"
+    assert eu_plan.exists() and "market eu (EUR, merchant merchant-eu)" in first.stdout
+    again = build(tmp_path, site, config)
+    assert replayed(again) and without_note(again.stdout) == first.stdout
+    eu_plan.unlink()
+    result = build(tmp_path, site, config)
+    assert not replayed(result) and eu_plan.exists()
