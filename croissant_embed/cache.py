@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import sys
 import time
@@ -33,7 +32,7 @@ from .contract import ProductRow, shared_sources
 from .extract import PageAnalysis, Product
 from .replay import Listing
 from .report import PageRecord
-from .sitefiles import FileStat, file_stat
+from .sitefiles import FileStat, status_of
 
 SCHEMA_VERSION = 4
 
@@ -173,10 +172,7 @@ def settled(stat: FileStat, at_ns: int) -> bool:
 
 def _unchanged(path: str, stat: FileStat) -> bool:
     """Whether nobody wrote the file since its status was taken (a file gone or unreadable has changed)."""
-    try:
-        return file_stat(os.stat(path, follow_symlinks=False)) == stat
-    except OSError:
-        return False
+    return status_of(path) == stat
 
 
 # a row derived from a cached analysis that was damaged or replaced since does not count
@@ -295,11 +291,8 @@ class AnalysisCache:
         row = None if self._files is None else self._files.row(rel)
         if row is None or (stable_only and not row[5]):
             return None
-        try:
-            now = file_stat(os.stat(path, follow_symlinks=False))
-        except OSError:
-            return None
-        return (row[4], row[6], now) if now == row[:4] else None
+        now = status_of(path)
+        return (row[4], row[6], now) if now is not None and now == row[:4] else None
 
     def keep(self, rel: str, stat: FileStat) -> None:
         """Keep the row of a file this build found unchanged (the rows of the others are dropped at the end)."""

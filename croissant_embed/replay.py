@@ -28,7 +28,7 @@ from . import __version__
 from .discover import discover
 from .errors import SiteError
 from .settings import Settings, builtin_templates_dir
-from .sitefiles import FileStat, file_stat, write_atomic
+from .sitefiles import FileStat, status_of, write_atomic
 
 log = logging.getLogger(__name__)
 REPLAY_NAME = "replay.json"
@@ -92,7 +92,7 @@ def inputs(settings: Settings, flags: str) -> str:
         for file in _files(folder):
             digest.update(f"{file}\0".encode("utf-8", "surrogateescape") + _bytes(file))
     for file in _files(_PACKAGE):
-        digest.update(f"{file}\0{_status(file)}\n".encode("utf-8", "surrogateescape"))
+        digest.update(f"{file}\0{status_of(file)}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -101,7 +101,7 @@ def _key(settings: Settings, inputs: str, plans: Iterable[Path]) -> str:
     makes each the one ``apply`` takes), by their status: both are only ever replaced whole, by a rename, or appended to."""
     digest = hashlib.blake2b(inputs.encode("ascii"), digest_size=16)
     for file in [*(settings.state_dir / name for name in STATE_FILES), *plans]:
-        digest.update(f"{file}\0{_status(file)}\n".encode("utf-8", "surrogateescape"))
+        digest.update(f"{file}\0{status_of(file)}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -127,13 +127,6 @@ def _bytes(file: str) -> bytes:
             return hashlib.blake2b(handle.read(), digest_size=16).digest()
     except OSError:
         return b"-"
-
-
-def _status(file: Path | str) -> FileStat:
-    try:
-        return file_stat(os.stat(file, follow_symlinks=False))
-    except OSError:
-        return (-1, -1, -1, -1)
 
 
 class Check(NamedTuple):
@@ -162,12 +155,10 @@ def check(settings: Settings, inputs: str, plans: Iterable[Path], *, clean: bool
         return Check()
     listing, pages = Listing(), []
     for found in discover(settings.site_dir, include=settings.include, exclude=settings.exclude, clean=clean):
-        try:
-            if found.skipped:
-                raise OSError
-            listing.add(found.rel, file_stat(os.stat(found.path, follow_symlinks=False)))
-        except OSError:  # a link, an unreadable folder, a page gone: the build walks and reports it
+        stat = None if found.skipped else status_of(found.path)
+        if stat is None:  # a link, an unreadable folder, a page gone: the build walks and reports it
             return Check()
+        listing.add(found.rel, stat)
         pages.append(found.rel)
     return Check(replay) if listing.value == site else Check(pages=pages)
 

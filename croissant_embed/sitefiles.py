@@ -93,6 +93,14 @@ def file_stat(status: os.stat_result) -> FileStat:
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
+def status_of(path: Path | str) -> FileStat | None:
+    """The file's status as :func:`file_stat` gives it, links not followed; None for a file gone or unreadable."""
+    try:
+        return file_stat(os.stat(path, follow_symlinks=False))
+    except OSError:
+        return None
+
+
 def read_page(path: Path | str, rel_path: str) -> tuple[bytes, os.stat_result]:
     """The bytes of a page and its status as it was read (refusing pages over the size limit)."""
     try:
