@@ -342,11 +342,12 @@ class AnalysisCache:
             if entry_length != -1:
                 self.listing.add(row.rel, row.stat)
 
-    def _settle(self) -> None:
-        """Trust the rows of the pages written lately that nobody has written since, and drop the others.
+    def _settle(self) -> tuple[list[tuple[int, str]], list[tuple[str]]]:
+        """Of the pages written lately, the rows to trust (nobody wrote them since) and those to drop.
 
-        The tick of the last pages written is waited out first (50 ms at most): they are then
-        known by their status like every other, and the next build need not read them.
+        The tick of the last pages written is waited out first (50 ms at most, and before the
+        cache is locked for writing): they are then known by their status like every other, and
+        the next build need not read them.
         """
         latest = max((stat[2] for _, _, stat, _ in self._recent if stat[2] % 1_000_000_000), default=None)
         if latest is not None and (wait := latest + SETTLED_NS - time.time_ns()) > 0:
@@ -359,16 +360,17 @@ class AnalysisCache:
                 self.listing.add(rel, stat)
             else:
                 dropped.append((rel,))
-        self._db.executemany("UPDATE files SET entry_length = ? WHERE rel = ?", trusted)
-        self._db.executemany("DELETE FROM files WHERE rel = ?", dropped)
+        return trusted, dropped
 
     def finish(self) -> None:
         """Keep the files seen unchanged, drop the others and entries older than the previous build, and close."""
         if self._files is not None:
             self._files.close()
+        trusted, dropped = self._settle()
         with self._db:
             self._db.execute("BEGIN")
-            self._settle()
+            self._db.executemany("UPDATE files SET entry_length = ? WHERE rel = ?", trusted)
+            self._db.executemany("DELETE FROM files WHERE rel = ?", dropped)
             # the files seen unchanged are listed apart rather than each row rewritten: a warm build writes next to nothing
             self._db.execute("CREATE TEMP TABLE seen (rel TEXT PRIMARY KEY)")
             self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((rel,) for rel in self._seen))
