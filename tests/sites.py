@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
+from croissant_embed.cache import SETTLED_NS
 from croissant_embed.rewrite import strip_insertions
 
 REPO = Path(__file__).resolve().parent.parent
@@ -98,6 +100,21 @@ def setup_store(tmp_path: Path, count: int) -> tuple[Path, Path, dict[str, bytes
     site = tmp_path / "site"
     original = make_store(site, count)
     return site, write_config(tmp_path), original
+
+
+def mixed_store(tmp_path: Path, config: str = 'base_url = "https://s.example/"\nmax_invalid = 5\n') -> tuple[Path, Path]:
+    """Three product pages, a listing, a product without a price (invalid) at ``bad/``, and the config (by default
+    one that lets the build go on): (site, config)."""
+    site = tmp_path / "site"
+    make_store(site, 3)
+    write_page(site, "list/index.html", "<!DOCTYPE html><html><body><h1>All</h1><p>No product here.</p></body></html>\n")
+    write_page(site, "bad/index.html", product_page("BAD-1", "25.00").replace('"price":"25.00",', ""))
+    return site, write_config(tmp_path, config)
+
+
+def settle() -> None:
+    """Wait until the files just written have settled: only then is a file known by its status (see ``cache.settled``)."""
+    time.sleep(2 * SETTLED_NS / 1e9)
 
 
 def reprice(page: Path, old: str, new: str) -> None:

@@ -14,25 +14,12 @@ from croissant_embed import process
 from croissant_embed.build import BuildOptions, run_build
 from croissant_embed.contract import StoredPayload
 from croissant_embed.settings import load_settings
-from croissant_embed.cache import SETTLED_NS, AnalysisCache, CacheRow, FileRow
+from croissant_embed.cache import AnalysisCache, CacheRow, FileRow
 from croissant_embed.sitefiles import file_stat
 
 from .conftest import invoke
-from .sites import make_store, product_page, write_config, write_page
-
-
-def settle() -> None:
-    """Wait until the files just written have settled: only then is a file known by its status."""
-    time.sleep(2 * SETTLED_NS / 1e9)
-
-
-def store(tmp_path: Path) -> tuple[Path, Path]:
-    """Product pages, a listing, a product without a price (invalid), and a config that lets the build go on."""
-    site = tmp_path / "site"
-    make_store(site, 3)
-    write_page(site, "list/index.html", "<!DOCTYPE html><html><body><h1>All</h1><p>No product here.</p></body></html>\n")
-    write_page(site, "bad/index.html", product_page("BAD-1", "25.00").replace('"price":"25.00",', ""))
-    return site, write_config(tmp_path, 'base_url = "https://s.example/"\nmax_invalid = 5\n')
+from .sites import mixed_store as store
+from .sites import settle
 
 
 def build(tmp_path: Path, site: Path, config: Path, *extra: str) -> dict:

@@ -4,37 +4,28 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
 from croissant_embed import build as build_stage
-from croissant_embed.cache import SETTLED_NS
 from croissant_embed.cli.build_commands import UNCHANGED
 
 from .conftest import SECRET, invoke, puts
-from .sites import make_store, product_page, write_config, write_page
+from .sites import mixed_store, product_page, settle, write_config, write_page
 from .test_markets import MARKETS
 from .test_markets import store as market_store
 
-BAD = "bad/index.html"
+def store(tmp_path: Path, *config: str) -> tuple[Path, Path]:
+    """:func:`mixed_store`, its pages left to settle as a generator's are by the time the build step runs.
 
-
-def store(tmp_path: Path, config: str = 'base_url = "https://s.example/"\nmax_invalid = 5\n') -> tuple[Path, Path]:
-    """Three product pages, a page without a product, an invalid product, and the config.
-
-    The pages are left to settle, as a generator's are by the time the build step runs: a page
-    the build only reads (it needs no component) is known by its status only if it was
+    A page the build only reads (it needs no component) is known by its status only if it was
     written a clock tick before the build read it; otherwise the next build reads it again.
     """
-    site = tmp_path / "site"
-    make_store(site, 3)
-    write_page(site, "list/index.html", "<!DOCTYPE html><html><body><h1>All</h1><p>No product here.</p></body></html>\n")
-    write_page(site, BAD, product_page("BAD-1", "25.00").replace('"price":"25.00",', ""))
-    time.sleep(2 * SETTLED_NS / 1e9)
-    return site, write_config(tmp_path, config)
+    site, written = mixed_store(tmp_path, *config)
+    settle()
+    return site, written
 
 
 def build(tmp_path: Path, site: Path, config: Path, *extra: str, env: dict[str, str] | None = None):
@@ -161,7 +152,7 @@ def test_any_change_to_what_a_build_depends_on_makes_the_next_a_full_build(tmp_p
         assert [p["payload"]["retailPrice"] for p in plan["products"] if p["id"] == "P00001"] == [2600]
     if change == "a template edited in place, same size":
         assert "<y-pdp" in (site / "p" / "00000" / "index.html").read_text(encoding="utf-8")
-    time.sleep(2 * SETTLED_NS / 1e9)
+    settle()
     build(tmp_path, site, config)  # what the change wrote was too recent to be known by its status: read again
     assert replayed(build(tmp_path, site, config))
 
