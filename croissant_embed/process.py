@@ -16,7 +16,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from .cache import (AnalysisCache, CacheReader, CacheRow, FileRow, field_values, fingerprint, from_entry, outcome_from_json, outcome_json,
                     page_key, to_entry)
@@ -28,7 +28,8 @@ from .contract import VARIANT_FIELDS, PayloadStore, ProductRow, product_row
 from .report import PageRecord
 from .rewrite import MARKER_PREFIX, splice, strip
 from .settings import DEFAULT_MARKET, Market, Settings, market_of
-from .sitefiles import decode, file_stat, read_page, write_page
+from .sitefiles import decode, file_stat, read_page
+from .sitefiles.pages import PageWriter
 from .workers import InSiteOrder, worker_count
 
 MARKER_BYTES = MARKER_PREFIX.encode("ascii")
@@ -139,6 +140,14 @@ class PageProcessor:
         self.write = write
         self.cache = cache
         self.keep_products = keep_products
+        self.writer = PageWriter()
+
+    def batch(self, founds: Sequence[Found]) -> list[PageOutcome]:
+        """Each page processed in turn; the temporary file the writer keeps between pages is gone when this returns."""
+        try:
+            return [self(found) for found in founds]
+        finally:
+            self.writer.release()
 
     def insertions(self, analysis: PageAnalysis, rel: str) -> list[tuple[int, str]]:
         """The snippets this page gets, with their offsets in the clean text."""
@@ -212,7 +221,7 @@ class PageProcessor:
         rows: tuple[CacheRow, ...] = (CacheRow(key, entry, not changed),)
         if changed and self.write:
             output = page.encode(new_text)
-            written = write_page(str(found.path), output, permissions=status.st_mode & 0o7777)
+            written = self.writer.write(str(found.path), output, permissions=status.st_mode & 0o7777)
             output_key = page_key(found.rel, output)
             rows += (CacheRow(output_key, known, True),)  # the next in-place run finds it final
             final = None if written is None else (written, output_key, 0)
@@ -305,7 +314,8 @@ def process_pages(
     processor = PageProcessor(replace(settings, client_secret=None), renderer, write=write, cache=cache, keep_products=keep_products)
     local = copy.copy(processor)  # its own cache connection: one opened here must never reach a forked worker
     local.cache = CacheReader(cache.path, empty=cache.empty)
-    outcomes = InSiteOrder(processor, local, workers=worker_count(settings))(
+    local.writer = PageWriter()
+    outcomes = InSiteOrder(processor.batch, local.batch, workers=worker_count(settings))(
         founds, lambda found: None if known is None else _known_outcome(found, known, write=write, keep_products=keep_products))
     products, store = 0, None
     # What the build keeps of each page lives until its end: the collector need not scan it again at each of its full

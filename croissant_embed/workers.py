@@ -31,7 +31,7 @@ AHEAD = 4  # chunks a worker may have queued
 PR_SET_PDEATHSIG = 1
 
 Outcome = TypeVar("Outcome")
-_PROCESS: Callable[[Found], object] | None = None
+_PROCESS: Callable[[Sequence[Found]], list[object]] | None = None
 
 
 def worker_count(settings: Settings) -> int:
@@ -47,11 +47,13 @@ def worker_count(settings: Settings) -> int:
 class InSiteOrder(Generic[Outcome]):
     """The outcome of every page, in site order: known ones as they are, the others processed by workers or here.
 
-    ``process`` is sent to the workers (forked, or pickled where there is no fork); ``local``
-    does the same work in this process, with nothing a forked worker must not inherit.
+    ``process`` handles a batch of pages in a worker (it is forked, or pickled where there is
+    no fork); ``local`` does the same work in this process, with nothing a forked worker must
+    not inherit.
     """
 
-    def __init__(self, process: Callable[[Found], Outcome], local: Callable[[Found], Outcome], *, workers: int) -> None:
+    def __init__(self, process: Callable[[Sequence[Found]], list[Outcome]], local: Callable[[Sequence[Found]], list[Outcome]], *,
+                 workers: int) -> None:
         self.process, self.local = process, local
         # forking a process that runs other threads (a plugin inside `mkdocs serve`, an embedding
         # server) can deadlock the child: such callers get the pages processed in-process
@@ -91,15 +93,12 @@ class InSiteOrder(Generic[Outcome]):
 
     def _in_order(self, window: list[Outcome | Found], future: Future[list[Outcome]] | None) -> Iterator[Outcome]:
         """The window's outcomes in site order: the known ones, and the others from the worker (or processed here)."""
-        processed = iter(future.result()) if future is not None else None
+        processed = iter(future.result() if future is not None else self.local([item for item in window if isinstance(item, Found)]))
         for item in window:
-            if not isinstance(item, Found):
-                yield item
-            else:
-                yield next(processed) if processed is not None else self.local(item)
+            yield next(processed) if isinstance(item, Found) else item
 
 
-def _start_pool(process: Callable[[Found], object], workers: int) -> ProcessPoolExecutor:
+def _start_pool(process: Callable[[Sequence[Found]], list[object]], workers: int) -> ProcessPoolExecutor:
     import multiprocessing  # imported when used: a build whose pages are all known needs no worker
     from concurrent.futures import ProcessPoolExecutor
 
@@ -114,7 +113,7 @@ def _submit(pool: ProcessPoolExecutor, window: list[Outcome | Found]) -> tuple[l
     return window, (pool.submit(_run_chunk, todo) if todo else None)
 
 
-def _start_worker(process: Callable[[Found], object], parent: int) -> None:
+def _start_worker(process: Callable[[Sequence[Found]], list[object]], parent: int) -> None:
     global _PROCESS
     _die_with_parent(parent)
     # what the worker inherited lives as long as it does: the collector need not scan it (nor copy its pages by touching them)
@@ -144,4 +143,4 @@ def _die_with_parent(parent: int) -> None:
 
 def _run_chunk(chunk: Sequence[Found]) -> list[object]:
     assert _PROCESS is not None
-    return [_PROCESS(found) for found in chunk]
+    return _PROCESS(chunk)

@@ -2,8 +2,10 @@
 
 Pages are decoded with the encoding they declare (BOM, then ``<meta charset>``, then
 UTF-8, then Windows-1252 as browsers do) and written back in that same encoding, byte for
-byte outside the insertions. Writes are atomic: a temporary file in the same folder, fsync,
-then ``os.replace``, so a killed build never leaves a truncated page.
+byte outside the insertions. Writes are atomic: a temporary file in the same folder, then
+``os.replace`` (with an fsync first for the files that must survive a power loss), so a killed
+build never leaves a truncated file. Pages are written by :mod:`.pages`, which swaps instead of
+renaming so that it need not make a new file for each.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 from urllib.parse import unquote
 
-from .errors import DiskFull, SiteError
+from ..errors import DiskFull, SiteError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 # the UTF-16 codecs of one byte order keep the BOM as U+FEFF in the text, so it is written back as it was
@@ -161,41 +163,6 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = False) -> Non
     """Replace ``path`` with ``data`` atomically (see :func:`atomic_file`)."""
     with atomic_file(path, durable=durable) as out:
         out.write(data)
-
-
-def write_page(path: str, data: bytes, *, permissions: int) -> os.stat_result | None:
-    """Replace an existing page with ``data`` atomically, as :func:`atomic_file` does; the new file's status.
-
-    Cut to what a page needs, since a build writes thousands: its folder exists and its
-    permission bits are known from reading it, so the temporary file is made with one
-    ``open`` and renamed into place (no stat, mkdir or ``tempfile`` name search first).
-    """
-    folder, name = os.path.split(path)
-    with _errors_of_writing(path):
-        while True:
-            temporary = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.croissant-tmp")
-            try:
-                handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-                break
-            except FileExistsError:
-                continue
-        try:
-            try:
-                left = memoryview(data)
-                while left:
-                    left = left[os.write(handle, left):]
-                os.fchmod(handle, permissions)
-                os.replace(temporary, path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-            try:
-                # the status of what now stands at ``path`` (a rename changes the file's ctime), without a second lookup
-                return os.fstat(handle)
-            except OSError:  # written, but its status not taken: the next build reads it again
-                return None
-        finally:
-            os.close(handle)
 
 
 OUTPUT_MARKER = ".croissant-embed-output"
