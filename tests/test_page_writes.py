@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +112,24 @@ def test_a_page_removed_while_the_build_ran_is_written_anew(tmp_path):
         writer.release()
     assert (tmp_path / "gone.html").read_bytes() == b"ours"
     assert [p.name for p in tmp_path.iterdir()] == ["gone.html"]
+
+
+def test_a_page_on_another_file_system_than_the_kept_file_gets_a_new_one_beside_it(tmp_path):
+    other = Path("/dev/shm")
+    if not other.is_dir() or other.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("no second file system at hand")
+    elsewhere = Path(tempfile.mkdtemp(dir=other))
+    try:
+        here, there = tmp_path / "a.html", elsewhere / "b.html"
+        here.write_bytes(b"old a")
+        there.write_bytes(b"old b")
+        writer = PageWriter()
+        try:
+            writer.write(str(here), b"new a", permissions=0o644)
+            writer.write(str(there), b"new b", permissions=0o644)  # the kept file (old a) cannot be swapped across
+        finally:
+            writer.release()
+        assert (here.read_bytes(), there.read_bytes()) == (b"new a", b"new b")
+        assert [p.name for p in tmp_path.iterdir()] == ["a.html"] and [p.name for p in elsewhere.iterdir()] == ["b.html"]
+    finally:
+        shutil.rmtree(elsewhere)

@@ -52,8 +52,10 @@ class PageWriter:
             if spare is not None:
                 try:
                     return self._replace(*spare, path, data, permissions)
-                except _Elsewhere:
-                    pass  # the spare lies on another file system than this page: a new temporary file beside it
+                except OSError as exc:
+                    if exc.errno != errno.EXDEV:
+                        raise
+                    # the kept file lies on another file system than this page: a new temporary file beside the page
             return self._replace(*_new_temporary(path), path, data, permissions)
 
     def release(self) -> None:
@@ -94,11 +96,9 @@ class PageWriter:
                     self._keep_old_file(temporary, path)
                 else:
                     os.replace(temporary, path)
-            except BaseException as exc:
+            except BaseException:
                 if keep:
                     _unlink(temporary)
-                if isinstance(exc, OSError) and exc.errno == errno.EXDEV and not temporary.startswith(os.path.dirname(path) + os.sep):
-                    raise _Elsewhere from exc
                 raise
             try:
                 # the status of what now stands at ``path`` (a rename changes the file's ctime), without a second lookup
@@ -135,10 +135,6 @@ class PageWriter:
             _unlink(temporary)
             raise OSError(errno.EEXIST, "replaced by something that is not a file while the build ran", path)
         raise OSError(errno.EEXIST, f"replaced by something that is not a file while the build ran; it now stands at {temporary}", path)
-
-
-class _Elsewhere(Exception):
-    """The kept file lies on another file system than the page."""
 
 
 def _new_temporary(path: str) -> tuple[int, str]:
