@@ -2,8 +2,7 @@
 
     python benchmarks/writes.py SITE [--pages N]
 
-Each way works on its own fresh copy of ``SITE`` (made with ``cp -a``, not timed) and writes
-every page's bytes plus one byte:
+Each way writes every page's bytes plus one byte:
 
 - ``rename``: a new temporary file beside the page, renamed over it (``os.replace``), as
   croissant-embed wrote pages before its fourth round of issue 15;
@@ -12,9 +11,12 @@ every page's bytes plus one byte:
 - ``in place``: the page opened with ``O_TRUNC`` and written over, as the floor does (not
   atomic: a killed writer leaves a cut page).
 
-Prints seconds, and user and system CPU seconds, per way and per page. On ext4 without a
-journal, making a file searches past the recently freed ones, so ``rename`` grows costlier
-with every page it replaces.
+Each way works on its own copy of ``SITE`` made just before it (``cp -a``, not timed; copies
+are removed only at the end, so no way pays for another's removals), in two rounds. Prints
+seconds, and user and system CPU seconds, per way and per page. On ext4 without a journal,
+making a file searches past the inodes freed in the last 30 to 60 seconds, so ``rename``
+costs from 0.1 ms a page to 0.5 ms after a large removal (a previous copy, or a ``public/``
+cleaned before a generator's build).
 """
 
 from __future__ import annotations
@@ -55,12 +57,15 @@ def _in_place(path: str, data: bytes) -> None:
         handle.write(data)
 
 
-def measure(site: Path, copy: Path, way: str, limit: int | None) -> tuple[float, float, float, int]:
-    """Seconds, user and system CPU seconds to replace every page of a fresh copy one way, and the page count."""
-    if copy.exists():
-        shutil.rmtree(copy)
-    subprocess.run(["cp", "-a", str(site), str(copy)], check=True)
-    pages = _pages(copy, limit)
+def copy(site: Path, target: Path) -> Path:
+    """A copy of the site (not timed)."""
+    subprocess.run(["cp", "-a", str(site), str(target)], check=True)
+    return target
+
+
+def measure(copied: Path, way: str, limit: int | None) -> tuple[float, float, float, int]:
+    """Seconds, user and system CPU seconds to replace every page of a copy one way, and the page count."""
+    pages = _pages(copied, limit)
     contents = [Path(path).read_bytes() + b"\n" for path in pages]
     writer = PageWriter()
     write = {"rename": _rename, "in place": _in_place,
@@ -78,12 +83,17 @@ def main() -> None:
     parser.add_argument("site", type=Path)
     parser.add_argument("--pages", type=int, default=None, help="only the first N pages")
     args = parser.parse_args()
-    copy = HERE / "out" / "writes-copy"
-    for way in ("rename", "swap", "in place"):
-        seconds, user, system, count = measure(args.site, copy, way, args.pages)
-        print(f"{way:9} {count} pages: {seconds:6.3f} s (user {user:.2f}, system {system:.2f}), "
-              f"{seconds / count * 1000:.3f} ms a page")
-    shutil.rmtree(copy)
+    work = HERE / "out" / "writes"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    for round_ in (1, 2):
+        for way in ("rename", "swap", "in place"):
+            target = copy(args.site, work / f"{round_}-{way.replace(' ', '-')}")
+            seconds, user, system, count = measure(target, way, args.pages)
+            print(f"round {round_}: {way:8} {count} pages: {seconds:6.3f} s (user {user:.2f}, system {system:.2f}), "
+                  f"{seconds / count * 1000:.3f} ms a page")
+    shutil.rmtree(work)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,9 @@ AHEAD = 4  # chunks a worker may have queued
 PR_SET_PDEATHSIG = 1
 
 Outcome = TypeVar("Outcome")
-_PROCESS: Callable[[Sequence[Found]], list[object]] | None = None
+Batch = Callable[[Sequence[Found]], list[Outcome]]
+"""What processes pages: a batch of them in, their outcomes out, in the same order."""
+_PROCESS: Batch[object] | None = None
 
 
 def worker_count(settings: Settings) -> int:
@@ -52,8 +54,7 @@ class InSiteOrder(Generic[Outcome]):
     not inherit.
     """
 
-    def __init__(self, process: Callable[[Sequence[Found]], list[Outcome]], local: Callable[[Sequence[Found]], list[Outcome]], *,
-                 workers: int) -> None:
+    def __init__(self, process: Batch[Outcome], local: Batch[Outcome], *, workers: int) -> None:
         self.process, self.local = process, local
         # forking a process that runs other threads (a plugin inside `mkdocs serve`, an embedding
         # server) can deadlock the child: such callers get the pages processed in-process
@@ -98,7 +99,7 @@ class InSiteOrder(Generic[Outcome]):
             yield next(processed) if isinstance(item, Found) else item
 
 
-def _start_pool(process: Callable[[Sequence[Found]], list[object]], workers: int) -> ProcessPoolExecutor:
+def _start_pool(process: Batch[object], workers: int) -> ProcessPoolExecutor:
     import multiprocessing  # imported when used: a build whose pages are all known needs no worker
     from concurrent.futures import ProcessPoolExecutor
 
@@ -113,7 +114,7 @@ def _submit(pool: ProcessPoolExecutor, window: list[Outcome | Found]) -> tuple[l
     return window, (pool.submit(_run_chunk, todo) if todo else None)
 
 
-def _start_worker(process: Callable[[Sequence[Found]], list[object]], parent: int) -> None:
+def _start_worker(process: Batch[object], parent: int) -> None:
     global _PROCESS
     _die_with_parent(parent)
     # what the worker inherited lives as long as it does: the collector need not scan it (nor copy its pages by touching them)
