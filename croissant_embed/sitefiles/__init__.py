@@ -1,4 +1,4 @@
-"""The only module that reads and writes the site's files.
+"""The only package that reads and writes the site's files.
 
 Pages are decoded with the encoding they declare (BOM, then ``<meta charset>``, then
 UTF-8, then Windows-1252 as browsers do) and written back in that same encoding, byte for

@@ -43,7 +43,7 @@ class PageWriter:
 
     def __init__(self) -> None:
         self._spare: str | None = None  # our temporary name, holding the file the last page replaced
-        self._exchange = _renameat2() is not None
+        self._exchange = True  # until the system refuses a swap (no renameat2, or a file system without it)
 
     def write(self, path: str, data: bytes, *, permissions: int) -> os.stat_result | None:
         """Replace the page at ``path`` (which exists) with ``data``; the new file's status, or None if not taken."""
