@@ -223,19 +223,6 @@ def replace_output_folder(source: Path, target: Path) -> None:
         raise SiteError(f"cannot copy the site there ({exc.strerror or exc})", path=str(target)) from exc
 
 
-def remove_stale_temporaries(site: Path) -> int:
-    """Delete temporary files a killed build left behind; returns how many (a build does it as it walks the site).
-
-    Only names of the shape :func:`atomic_file` gives its temporary files are touched.
-    """
-    removed = 0
-    for leftover in site.rglob("*.croissant-tmp"):
-        if _TEMPORARY.match(leftover.name) and leftover.is_file() and not leftover.is_symlink():
-            leftover.unlink()
-            removed += 1
-    return removed
-
-
 def is_stale_temporary(entry: os.DirEntry[str]) -> bool:
     """Whether a folder entry is the temporary file of an atomic write (left behind when found outside one)."""
     return bool(_TEMPORARY.match(entry.name)) and entry.is_file(follow_symlinks=False)
