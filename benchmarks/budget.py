@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from run import OUT, tools_python  # noqa: E402
 PARSERS = ("selectolax", "markupever", "tree-sitter", "tree-sitter-html")
 
 
@@ -116,13 +117,10 @@ def compiled_costs(pages: list[tuple[str, str]]) -> dict[str, float]:
 
 def measure_compiled(site: Path, count: int) -> dict[str, float]:
     """Install the compiled parsers beside Pagefind, and time them there."""
-    python = OUT / "venv" / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(OUT / "venv")], check=True)
-    installed = subprocess.run([str(python), "-m", "pip", "install", "--quiet", *PARSERS], check=False,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if installed.returncode != 0:
-        print(f"compiled parsers not measured: pip install {' '.join(PARSERS)} failed:\n{installed.stderr.decode()[-500:]}")
+    try:
+        python = tools_python(*PARSERS)
+    except subprocess.CalledProcessError:
+        print(f"compiled parsers not measured: pip install {' '.join(PARSERS)} failed (see above)")
         return {}
     done = subprocess.run([str(python), __file__, "--compiled-only", "--site", str(site), "--sample", str(count)],
                           check=True, stdout=subprocess.PIPE)

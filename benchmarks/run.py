@@ -86,12 +86,21 @@ def run(command: list[str], *, cwd: Path | None = None, env: dict | None = None,
             "output": output}
 
 
-def pagefind_python() -> Path:
+def tools_python(*packages: str) -> Path:
+    """The interpreter of the benchmarks' own environment (never the project's), with ``packages`` installed in it.
+
+    Each script installs the peer tools it needs (Pagefind here, parsers in ``budget.py``):
+    what is missing is installed, whichever script made the environment first.
+    """
     env_dir = OUT / "venv"
     python = env_dir / "bin" / "python"
     if not python.exists():
         venv.create(env_dir, with_pip=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "pagefind[bin]"], check=True)
+    names = [re.sub(r"\[.*\]$", "", package) for package in packages]
+    present = subprocess.run([str(python), "-c", "import sys, importlib.metadata as m; [m.version(n) for n in sys.argv[1:]]", *names],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    if present.returncode != 0:
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *packages], check=True)
     return python
 
 
@@ -231,7 +240,7 @@ def measure(pages: int, hugo: bool, *, pagefind: bool, latency: float, concurren
     results["scale"] = scale(pages, hugo, results)  # right after: the machine's load drifts over a long run
     if pagefind:
         pf_out = fresh(OUT / "pagefind-index")
-        pf = run([str(pagefind_python()), "-m", "pagefind", "--site", str(site), "--output-path", str(pf_out)])
+        pf = run([str(tools_python("pagefind[bin]")), "-m", "pagefind", "--site", str(site), "--output-path", str(pf_out)])
         results["pagefind"] = figure(pf, html_pages)
     results["full_sync"], results["noop_sync"] = syncs(site, latency, concurrency)
     return results
